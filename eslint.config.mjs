@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+
+// SPEC §2.1: dependencies point downward only. Each entry lists what a layer must not import.
+const layers = {
+  core: ['@conman/*', 'express', 'mongodb', 'bson', 'ioredis', 'bullmq', '@grpc/*', 'winston', 'argon2', 'jsonwebtoken'],
+  'mongo-embedded': ['@conman/*'],
+  db: ['@conman/git', '@conman/auth', '@conman/jobs', '@conman/api', '@conman/runtime'],
+  git: ['@conman/db', '@conman/auth', '@conman/jobs', '@conman/api', '@conman/runtime'],
+  auth: ['@conman/db', '@conman/git', '@conman/jobs', '@conman/api', '@conman/runtime'],
+  jobs: ['@conman/auth', '@conman/api', '@conman/runtime'],
+  api: ['@conman/runtime', 'mongodb', 'ioredis', 'bullmq'],
+  runtime: ['@conman/db', '@conman/git', '@conman/auth', '@conman/jobs', '@conman/api'],
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/gen/**', '.conman-data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@conman/*/src/*', '@conman/*/dist/*'], message: 'Import a package through its index only.' }] }],
+    },
+  },
+  ...Object.entries(layers).map(([name, banned]) => ({
+    files: [`packages/${name}/src/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: banned, message: `packages/${name} may not depend on this (SPEC §2.1 layering).` }] },
+      ],
+    },
+  })),
+  { files: ['**/*.js', '**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+);

@@ -1,0 +1,30 @@
+// Two projects: unit tests live beside each package; integration tests under tests/ drive real processes.
+// Both resolve @conman/* to sources so tests never depend on a stale build; processes spawned by
+// integration tests run the built dist (the test command builds first).
+const packages = ['core', 'runtime', 'mongo-embedded', 'db', 'git', 'auth', 'jobs', 'api'];
+const moduleNameMapper = Object.fromEntries(
+  packages.map((name) => [`^@conman/${name}$`, `<rootDir>/packages/${name}/src/index.ts`]),
+);
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper,
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/apps/*/test/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+    },
+  ],
+};
