@@ -13,6 +13,7 @@ const shared = {
 };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   projects: [

@@ -48,11 +48,15 @@ describe('HTTP platform on the real server process', () => {
   });
 
   it('echoes a valid X-Request-Id and generates a UUIDv7 otherwise', async () => {
-    const echoed = await stack.request('GET', '/api/health', { headers: { 'x-request-id': 'client-chosen-42' } });
+    const echoed = await stack.request('GET', '/api/health', {
+      headers: { 'x-request-id': 'client-chosen-42' },
+    });
     expect(echoed.headers.get('x-request-id')).toBe('client-chosen-42');
     const generated = await stack.request('GET', '/api/health');
     expect(generated.headers.get('x-request-id')).toMatch(UUID_V7);
-    const tooLong = await stack.request('GET', '/api/health', { headers: { 'x-request-id': 'a'.repeat(129) } });
+    const tooLong = await stack.request('GET', '/api/health', {
+      headers: { 'x-request-id': 'a'.repeat(129) },
+    });
     expect(tooLong.headers.get('x-request-id')).toMatch(UUID_V7);
   });
 
@@ -79,7 +83,13 @@ describe('HTTP platform on the real server process', () => {
     const document = await stack.request('GET', '/api/openapi.json');
     expect(document.status).toBe(200);
     expect(document.json.openapi).toMatch(/^3\.1\./);
-    for (const route of ['/api/health', '/api/health/ready', '/api/metrics', '/api/openapi.json', '/api/docs']) {
+    for (const route of [
+      '/api/health',
+      '/api/health/ready',
+      '/api/metrics',
+      '/api/openapi.json',
+      '/api/docs',
+    ]) {
       expect(Object.keys(document.json.paths)).toContain(route);
     }
     const docs = await stack.request('GET', '/api/docs');
@@ -97,7 +107,12 @@ describe('readiness follows Redis', () => {
   beforeAll(async () => {
     port = await findFreePort();
     redisDir = path.join(process.env.CONMAN_TEST_DATA_DIR as string);
-    redis = await startEmbeddedRedis({ dataDir: redisDir, logFile: path.join(redisDir, `redis-${port}.log`), persistent: false, port });
+    redis = await startEmbeddedRedis({
+      dataDir: redisDir,
+      logFile: path.join(redisDir, `redis-${port}.log`),
+      persistent: false,
+      port,
+    });
     stack = await startStack({ env: { CONMAN_REDIS_URL: redis.url } });
   });
 
@@ -114,7 +129,12 @@ describe('readiness follows Redis', () => {
     expect(down.json.error.details.components.redis.status).toBe('down');
     expect(down.json.error.details.components.mongodb.status).toBe('ok');
 
-    redis = await startEmbeddedRedis({ dataDir: redisDir, logFile: path.join(redisDir, `redis-${port}.log`), persistent: false, port });
+    redis = await startEmbeddedRedis({
+      dataDir: redisDir,
+      logFile: path.join(redisDir, `redis-${port}.log`),
+      persistent: false,
+      port,
+    });
     await waitFor(async () => (await stack.request('GET', '/api/health/ready')).status === 200, 15_000);
   });
 });

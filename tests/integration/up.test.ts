@@ -12,7 +12,11 @@ async function up(dataDir: string, port: number): Promise<ServiceProcess> {
     '--data-dir',
     dataDir,
   ]);
-  await waitFor(() => service.output().includes('Conman is up'), 120_000, () => service.output());
+  await waitFor(
+    () => service.output().includes('Conman is up'),
+    120_000,
+    () => service.output(),
+  );
   return service;
 }
 
@@ -20,10 +24,16 @@ async function stopAndExpectNoOrphans(service: ServiceProcess): Promise<void> {
   const pid = service.child.pid as number;
   const children = descendantPids(pid);
   expect(children.length).toBeGreaterThanOrEqual(4); // mongo engine, redis-server, server, worker
-  const exitCode = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
+  const exitCode = new Promise<number | null>((resolve) =>
+    service.child.once('exit', (code) => resolve(code)),
+  );
   service.child.kill('SIGTERM');
   expect(await exitCode).toBe(0);
-  await waitFor(() => children.every((child) => !isAlive(child)), 15_000, () => `still alive: ${children.filter(isAlive)}`);
+  await waitFor(
+    () => children.every((child) => !isAlive(child)),
+    15_000,
+    () => `still alive: ${children.filter(isAlive)}`,
+  );
 }
 
 describe('conman up', () => {
@@ -35,7 +45,11 @@ describe('conman up', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/api/health/ready`);
     expect(ready.status).toBe(200);
     const runtime = readRuntimeFile(dataDir);
-    expect(runtime).toMatchObject({ pid: first.child.pid, mongo: { backend: 'embedded-engine' }, redis: { backend: 'redis-server' } });
+    expect(runtime).toMatchObject({
+      pid: first.child.pid,
+      mongo: { backend: 'embedded-engine' },
+      redis: { backend: 'redis-server' },
+    });
     expect(first.output()).toContain(dataDir);
     const client = await MongoClient.connect(runtime?.mongo.uri as string);
     await client.db('conman').collection('survival').insertOne({ marker: 'kept across restarts' });
@@ -45,7 +59,12 @@ describe('conman up', () => {
 
     const second = await up(dataDir, port);
     const again = await MongoClient.connect(readRuntimeFile(dataDir)?.mongo.uri as string);
-    expect(await again.db('conman').collection('survival').findOne({}, { projection: { _id: 0 } })).toEqual({
+    expect(
+      await again
+        .db('conman')
+        .collection('survival')
+        .findOne({}, { projection: { _id: 0 } }),
+    ).toEqual({
       marker: 'kept across restarts',
     });
     await again.close();

@@ -38,7 +38,11 @@ export async function startTestServices(): Promise<TestServices> {
     stops.push(() => mongo.stop());
     let redisUrl = process.env.CONMAN_TEST_REDIS_URL;
     if (!redisUrl) {
-      const redis = await startEmbeddedRedis({ dataDir, logFile: path.join(dataDir, 'redis.log'), persistent: false });
+      const redis = await startEmbeddedRedis({
+        dataDir,
+        logFile: path.join(dataDir, 'redis.log'),
+        persistent: false,
+      });
       stops.push(() => redis.child.stop());
       redisUrl = redis.url;
     }

@@ -64,7 +64,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const server = spawnService('serve', env);
   const worker = options.worker ? spawnService('worker', env) : undefined;
   try {
-    await waitFor(async () => (await fetch(`${url}/api/health/ready`)).status === 200, 30_000, () => server.output());
+    await waitFor(
+      async () => (await fetch(`${url}/api/health/ready`)).status === 200,
+      30_000,
+      () => server.output(),
+    );
   } catch (error) {
     await Promise.all([server.stop(), worker?.stop()]);
     throw error;
@@ -82,8 +86,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export function spawnService(command: 'serve' | 'worker' | 'up', env: NodeJS.ProcessEnv, args: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, [CLI_MAIN, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnService(
+  command: 'serve' | 'worker' | 'up',
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+): ServiceProcess {
+  const child = spawn(process.execPath, [CLI_MAIN, command, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -98,7 +109,12 @@ export function spawnService(command: 'serve' | 'worker' | 'up', env: NodeJS.Pro
   };
 }
 
-export async function request(base: string, method: string, route: string, options: RequestOptions = {}): Promise<TestResponse> {
+export async function request(
+  base: string,
+  method: string,
+  route: string,
+  options: RequestOptions = {},
+): Promise<TestResponse> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined = options.rawBody;
   if (options.body !== undefined) {

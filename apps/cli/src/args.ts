@@ -32,7 +32,8 @@ export function parseArgs(argv: string[], allowed: Record<string, 'value' | 'fla
 export function optionalPort(value: string | true | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${String(value)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`invalid port: ${String(value)}`);
   return port;
 }
 

@@ -10,14 +10,12 @@ describe('parseArgs', () => {
     });
   });
 
-  it.each([
-    [['up', '--nope']],
-    [['up', '--port']],
-    [['up', '--port', '--data-dir', 'x']],
-    [['up', 'stray']],
-  ])('rejects %p', (argv) => {
-    expect(() => parseArgs(argv, OPTIONS)).toThrow(UsageError);
-  });
+  it.each([[['up', '--nope']], [['up', '--port']], [['up', '--port', '--data-dir', 'x']], [['up', 'stray']]])(
+    'rejects %p',
+    (argv) => {
+      expect(() => parseArgs(argv, OPTIONS)).toThrow(UsageError);
+    },
+  );
 
   it('validates ports', () => {
     expect(optionalPort('0')).toBe(0);

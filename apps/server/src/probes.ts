@@ -4,7 +4,11 @@ import type { GitAdapter } from '@conman/git';
 import type { ReadinessProbe } from '@conman/api';
 
 /** The readiness checks of SPEC §10.3, one per external dependency. */
-export function dependencyProbes(deps: { mongo: MongoConnection; redis: Redis; git: GitAdapter }): ReadinessProbe[] {
+export function dependencyProbes(deps: {
+  mongo: MongoConnection;
+  redis: Redis;
+  git: GitAdapter;
+}): ReadinessProbe[] {
   return [
     { name: 'mongodb', check: async () => deps.mongo.ping(1_500) },
     {
@@ -14,6 +18,12 @@ export function dependencyProbes(deps: { mongo: MongoConnection; redis: Redis; g
         if (answer !== 'PONG') throw new Error(`unexpected PING answer: ${answer}`);
       },
     },
-    { name: 'git', check: async () => deps.git.checkHealth() },
+    {
+      name: 'git',
+      check: async () => {
+        const health = await deps.git.checkHealth();
+        if (!health.ok) throw new Error(health.detail);
+      },
+    },
   ];
 }

@@ -16,9 +16,15 @@ export interface RunningServer {
 
 /** The composition root of the API process: every adapter is created here and handed to the api package. */
 export async function startServer(config: ConmanConfig, logger: Logger): Promise<RunningServer> {
-  if (!config.mongo.uri) throw new Error('No MongoDB: set CONMAN_MONGO_URI or start the stack with `conman up`');
-  if (!config.redis.url) throw new Error('No Redis: set CONMAN_REDIS_URL or start the stack with `conman up`');
-  const mongo = await connectMongo({ uri: config.mongo.uri, dbName: config.mongo.dbName, appName: 'conman-server' });
+  if (!config.mongo.uri)
+    throw new Error('No MongoDB: set CONMAN_MONGO_URI or start the stack with `conman up`');
+  if (!config.redis.url)
+    throw new Error('No Redis: set CONMAN_REDIS_URL or start the stack with `conman up`');
+  const mongo = await connectMongo({
+    uri: config.mongo.uri,
+    dbName: config.mongo.dbName,
+    appName: 'conman-server',
+  });
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   const git = createGitAdapter({

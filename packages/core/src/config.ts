@@ -14,7 +14,10 @@ const optionalText = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
-const optionalUrl = optionalText.refine((value) => value === undefined || URL.canParse(value), 'must be a URL');
+const optionalUrl = optionalText.refine(
+  (value) => value === undefined || URL.canParse(value),
+  'must be a URL',
+);
 
 /** `base64` of 32 bytes, or a comma-separated list of `keyId:base64` versions (newest last). */
 const masterKeyText = z
@@ -25,7 +28,14 @@ const masterKeyText = z
   });
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
-export const JOB_FAMILIES = ['validation', 'release', 'deploy', 'environment', 'notification', 'maintenance'] as const;
+export const JOB_FAMILIES = [
+  'validation',
+  'release',
+  'deploy',
+  'environment',
+  'notification',
+  'maintenance',
+] as const;
 export type JobFamily = (typeof JOB_FAMILIES)[number];
 
 const workerConcurrency = Object.fromEntries(
@@ -41,7 +51,10 @@ export const configEnvSchema = z.object({
     (value) => value === undefined || /^mongodb(\+srv)?:\/\//.test(value),
     'must start with mongodb:// or mongodb+srv://',
   ),
-  CONMAN_MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('conman'),
+  CONMAN_MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+    .default('conman'),
   CONMAN_REDIS_URL: optionalText.refine(
     (value) => value === undefined || /^rediss?:\/\//.test(value),
     'must start with redis:// or rediss://',
@@ -98,7 +111,12 @@ export interface ConmanConfig {
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string };
   redis: { url: string | undefined };
-  gitaly: { address: string | undefined; token: string | undefined; tokenMode: 'raw' | 'v2'; storage: string };
+  gitaly: {
+    address: string | undefined;
+    token: string | undefined;
+    tokenMode: 'raw' | 'v2';
+    storage: string;
+  };
   auth: { jwtSecret: string; jwtExpiryHours: number; inviteExpiryDays: number };
   secrets: { masterKeys: MasterKeyVersion[] };
   mail: { smtpUrl: string | undefined; from: string };
@@ -157,7 +175,8 @@ export function parseConfig(
   const jwtSecret = values.CONMAN_JWT_SECRET ?? (production ? undefined : generated.jwtSecret);
   const masterKeyText = values.CONMAN_SECRETS_MASTER_KEY ?? (production ? undefined : generated.masterKey);
   if (!jwtSecret) problems.push('CONMAN_JWT_SECRET: required in production mode (at least 32 characters)');
-  if (!masterKeyText) problems.push('CONMAN_SECRETS_MASTER_KEY: required in production mode (base64 of 32 bytes)');
+  if (!masterKeyText)
+    problems.push('CONMAN_SECRETS_MASTER_KEY: required in production mode (base64 of 32 bytes)');
   if (production && !values.CONMAN_MONGO_URI) problems.push('CONMAN_MONGO_URI: required in production mode');
   if (production && !values.CONMAN_REDIS_URL) problems.push('CONMAN_REDIS_URL: required in production mode');
   const adminEmail = values.CONMAN_BOOTSTRAP_ADMIN_EMAIL;
@@ -198,7 +217,11 @@ export function parseConfig(
     secrets: { masterKeys },
     mail: { smtpUrl: values.CONMAN_SMTP_URL, from: values.CONMAN_MAIL_FROM },
     tempUrlDomain: values.CONMAN_TEMP_URL_DOMAIN,
-    ai: { baseUrl: values.CONMAN_AI_BASE_URL, apiKey: values.CONMAN_AI_API_KEY, model: values.CONMAN_AI_MODEL },
+    ai: {
+      baseUrl: values.CONMAN_AI_BASE_URL,
+      apiKey: values.CONMAN_AI_API_KEY,
+      model: values.CONMAN_AI_MODEL,
+    },
     logLevel: values.CONMAN_LOG_LEVEL,
     rateLimit: {
       windowSeconds: values.CONMAN_RATE_LIMIT_WINDOW_SECONDS,

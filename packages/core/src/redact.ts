@@ -15,7 +15,10 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 export function redactString(text: string): string {
-  return text.replace(JWT, REDACTED).replace(BEARER, `$1 ${REDACTED}`).replace(URI_PASSWORD, `$1:${REDACTED}@`);
+  return text
+    .replace(JWT, REDACTED)
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(URI_PASSWORD, `$1:${REDACTED}@`);
 }
 
 export function redact<T>(value: T): T {
@@ -29,12 +32,17 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message), stack: value.stack && redactString(value.stack) };
+    return {
+      name: value.name,
+      message: redactString(value.message),
+      stack: value.stack && redactString(value.stack),
+    };
   }
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
   const output: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    output[key] = isSensitiveKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, seen);
+    output[key] =
+      isSensitiveKey(key) && item !== undefined && item !== null ? REDACTED : redactValue(item, seen);
   }
   return output;
 }

@@ -23,7 +23,12 @@ describe('parseConfig', () => {
   it('names every invalid variable in one error', () => {
     const attempt = () =>
       parseConfig(
-        { CONMAN_PORT: 'eighty', CONMAN_LOG_LEVEL: 'loud', CONMAN_MONGO_URI: 'postgres://x', CONMAN_JWT_SECRET: 'short' },
+        {
+          CONMAN_PORT: 'eighty',
+          CONMAN_LOG_LEVEL: 'loud',
+          CONMAN_MONGO_URI: 'postgres://x',
+          CONMAN_JWT_SECRET: 'short',
+        },
         { jwtSecret: SECRET, masterKey: KEY },
       );
     expect(attempt).toThrow(ConfigError);

@@ -5,13 +5,23 @@ describe('redact', () => {
     const input = {
       user: 'ann@example.com',
       password: 'correct horse battery staple',
-      nested: { apiKey: 'k-123', api_key: 'k-456', refresh_token: 'rt', headers: { authorization: 'Bearer abc' } },
+      nested: {
+        apiKey: 'k-123',
+        api_key: 'k-456',
+        refresh_token: 'rt',
+        headers: { authorization: 'Bearer abc' },
+      },
       list: [{ secret: 'x' }, 'plain'],
     };
     expect(redact(input)).toEqual({
       user: 'ann@example.com',
       password: REDACTED,
-      nested: { apiKey: REDACTED, api_key: REDACTED, refresh_token: REDACTED, headers: { authorization: REDACTED } },
+      nested: {
+        apiKey: REDACTED,
+        api_key: REDACTED,
+        refresh_token: REDACTED,
+        headers: { authorization: REDACTED },
+      },
       list: [{ secret: REDACTED }, 'plain'],
     });
     expect(input.password).toBe('correct horse battery staple');
@@ -31,7 +41,9 @@ describe('redact', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     expect(redact(cyclic)).toEqual({ name: 'loop', self: '[Circular]' });
-    const error = redact({ error: new Error('failed for redis://u:pw@host') }) as { error: { message: string } };
+    const error = redact({ error: new Error('failed for redis://u:pw@host') }) as {
+      error: { message: string };
+    };
     expect(error.error.message).toBe('failed for redis://u:[REDACTED]@host');
   });
 });

@@ -1,1 +1,3 @@
 export * from './connection';
+export * from './indexes';
+export * from './transactions';

@@ -12,6 +12,7 @@ export interface DataDir {
 
 export function prepareDataDir(root: string): DataDir {
   const absolute = path.resolve(root);
-  for (const sub of DATA_SUBDIRECTORIES) mkdirSync(path.join(absolute, sub), { recursive: true, mode: 0o700 });
+  for (const sub of DATA_SUBDIRECTORIES)
+    mkdirSync(path.join(absolute, sub), { recursive: true, mode: 0o700 });
   return { root: absolute, path: (sub, ...rest) => path.join(absolute, sub, ...rest) };
 }

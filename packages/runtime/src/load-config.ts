@@ -26,7 +26,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ConmanConfig {
   const cwd = options.cwd ?? process.cwd();
   const envFile = path.join(cwd, '.env');
   const fromFile = existsSync(envFile) ? parseDotenv(readFileSync(envFile)) : {};
-  const env: Record<string, string | undefined> = { ...fromFile, ...pickConmanVariables(options.env ?? process.env) };
+  const env: Record<string, string | undefined> = {
+    ...fromFile,
+    ...pickConmanVariables(options.env ?? process.env),
+  };
   if (options.dataDir !== undefined) env.CONMAN_DATA_DIR = options.dataDir;
   if (options.port !== undefined) env.CONMAN_PORT = String(options.port);
   env.CONMAN_DATA_DIR = path.resolve(cwd, env.CONMAN_DATA_DIR ?? './.conman-data');

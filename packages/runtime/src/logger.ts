@@ -19,12 +19,17 @@ const contextAndRedaction = winston.format((info) => {
     if (context.appId) info.app_id ??= context.appId;
   }
   const { level, message, ...rest } = info;
-  return Object.assign(info, redact(rest), { level, message: typeof message === 'string' ? redact(message) : message });
+  return Object.assign(info, redact(rest), {
+    level,
+    message: typeof message === 'string' ? redact(message) : message,
+  });
 });
 
 export function createLogger(options: LoggerOptions): Logger {
   const transports: winston.transport[] = [
-    options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console(),
+    options.stream
+      ? new winston.transports.Stream({ stream: options.stream })
+      : new winston.transports.Console(),
   ];
   if (options.filename) transports.push(new winston.transports.File({ filename: options.filename }));
   const base = winston.createLogger({

@@ -22,7 +22,10 @@ describe('loadConfig', () => {
 
   it('reads .env, lets the process environment win, and applies CLI overrides', () => {
     const cwd = tempDir();
-    writeFileSync(path.join(cwd, '.env'), 'CONMAN_PORT=4100\nCONMAN_LOG_LEVEL=debug\nCONMAN_MONGO_DB=fromfile\n');
+    writeFileSync(
+      path.join(cwd, '.env'),
+      'CONMAN_PORT=4100\nCONMAN_LOG_LEVEL=debug\nCONMAN_MONGO_DB=fromfile\n',
+    );
     const config = loadConfig({ cwd, env: { CONMAN_MONGO_DB: 'fromenv' }, dataDir: 'elsewhere' });
     expect(config.http.port).toBe(4100);
     expect(config.logLevel).toBe('debug');
@@ -47,7 +50,9 @@ describe('loadConfig', () => {
       mongo: { uri: 'mongodb://127.0.0.1:1234' },
       redis: { url: 'redis://127.0.0.1:5678' },
     });
-    expect(loadConfig({ cwd, env: { CONMAN_MONGO_URI: 'mongodb://explicit:1' } }).mongo.uri).toBe('mongodb://explicit:1');
+    expect(loadConfig({ cwd, env: { CONMAN_MONGO_URI: 'mongodb://explicit:1' } }).mongo.uri).toBe(
+      'mongodb://explicit:1',
+    );
     expect(loadConfig({ cwd, env: {}, ignoreRuntimeFile: true }).mongo.uri).toBeUndefined();
   });
 
@@ -60,6 +65,8 @@ describe('loadConfig', () => {
     const dataDir = tempDir();
     const results = Array.from({ length: 5 }, () => loadOrCreateGeneratedSecrets(dataDir));
     expect(new Set(results.map((secrets) => secrets.jwtSecret)).size).toBe(1);
-    expect(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).jwtSecret).toBe(results[0]?.jwtSecret);
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).jwtSecret).toBe(
+      results[0]?.jwtSecret,
+    );
   });
 });

@@ -39,7 +39,10 @@ describe('createLogger', () => {
       token: '[REDACTED]',
     });
     expect(typeof first?.timestamp).toBe('string');
-    expect(second).toMatchObject({ component: 'jobs', message: 'connecting to redis://user:[REDACTED]@host:6379' });
+    expect(second).toMatchObject({
+      component: 'jobs',
+      message: 'connecting to redis://user:[REDACTED]@host:6379',
+    });
     expect(third).toBeUndefined();
   });
 });

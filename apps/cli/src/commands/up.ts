@@ -67,7 +67,9 @@ export async function runUp(options: ServiceOptions): Promise<number> {
       process.stdout.write('Stopped.\n');
       return 0;
     }
-    process.stderr.write(`${(outcome as ManagedChild).name} exited unexpectedly (see ${dataDir.path('logs')}); stopping\n`);
+    process.stderr.write(
+      `${(outcome as ManagedChild).name} exited unexpectedly (see ${dataDir.path('logs')}); stopping\n`,
+    );
     await stopAll();
     return 1;
   } catch (error) {
@@ -76,7 +78,11 @@ export async function runUp(options: ServiceOptions): Promise<number> {
   }
 }
 
-async function startDependencies(config: ConmanConfig, dataDir: DataDir, started: Stoppable[]): Promise<RuntimeFile> {
+async function startDependencies(
+  config: ConmanConfig,
+  dataDir: DataDir,
+  started: Stoppable[],
+): Promise<RuntimeFile> {
   const mongo = await startMongoBackend({
     uri: config.mongo.uri,
     dbPath: dataDir.path('mongo'),
@@ -138,13 +144,19 @@ function isAlive(pid: number): boolean {
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.once(signal, () => resolve(signal));
   });
 }
 
 function printBanner(config: ConmanConfig, dataDir: DataDir, runtime: RuntimeFile): void {
-  const git = runtime.git.backend === 'gitaly' ? `Gitaly at ${runtime.git.location}` : `local bare repositories in ${runtime.git.location}`;
-  const mail = config.mail.smtpUrl ? 'SMTP (CONMAN_SMTP_URL)' : `file transport, one .eml per message in ${dataDir.path('mail')}`;
+  const git =
+    runtime.git.backend === 'gitaly'
+      ? `Gitaly at ${runtime.git.location}`
+      : `local bare repositories in ${runtime.git.location}`;
+  const mail = config.mail.smtpUrl
+    ? 'SMTP (CONMAN_SMTP_URL)'
+    : `file transport, one .eml per message in ${dataDir.path('mail')}`;
   const lines = [
     `Conman is up: ${runtime.url}   (API docs: ${runtime.url}/api/docs)`,
     `  data dir  ${dataDir.root}`,

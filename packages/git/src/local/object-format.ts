@@ -1,4 +1,4 @@
-import type { CommitInfo, CommitSignature, GitSignature, TreeEntryType } from '@conman/core';
+import { ValidationError, type CommitInfo, type CommitSignature, type GitSignature, type TreeEntryType } from '@conman/core';
 import { GitError } from '../errors';
 
 /** Identity line as stored in a commit header: `Name <email> <unix-seconds> <+HHMM>`. */
@@ -84,8 +84,18 @@ export function parseTree(content: Buffer): RawTreeEntry[] {
   return entries;
 }
 
+// eslint-disable-next-line no-control-regex
+const IDENTITY_CRUD = /[<>\x00-\x1f]/;
+const TIMEZONE = /^[+-]\d{4}$/;
+
 /** `GIT_AUTHOR_*` / `GIT_COMMITTER_*` variables for commit-tree. */
 export function signatureEnv(role: 'AUTHOR' | 'COMMITTER', signature: GitSignature | RawSignature): Record<string, string> {
+  if (IDENTITY_CRUD.test(signature.name) || IDENTITY_CRUD.test(signature.email) || !signature.name || !signature.email) {
+    throw new ValidationError('Invalid signature: name and email must be non-empty without <, > or control characters');
+  }
+  if ('timezone' in signature && signature.timezone !== undefined && !TIMEZONE.test(signature.timezone)) {
+    throw new ValidationError('Invalid signature timezone: expected +HHMM or -HHMM');
+  }
   const date =
     typeof signature.date === 'string'
       ? signature.date

@@ -54,7 +54,11 @@ async function waitUntilReady(managed: ManagedChild, options: StartChildOptions)
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`${options.name} did not become ready within ${options.readyTimeoutMs ?? 30_000} ms (see ${options.logFile})`));
+      reject(
+        new Error(
+          `${options.name} did not become ready within ${options.readyTimeoutMs ?? 30_000} ms (see ${options.logFile})`,
+        ),
+      );
     }, options.readyTimeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       buffered = (buffered + chunk.toString('utf8')).slice(-65_536);

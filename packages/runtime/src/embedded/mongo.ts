@@ -28,7 +28,12 @@ export interface SelectMongoOptions {
  */
 export async function startMongoBackend(options: SelectMongoOptions): Promise<MongoBackend> {
   if (options.uri) {
-    return { uri: options.uri, kind: 'external', description: `external MongoDB`, stop: async () => undefined };
+    return {
+      uri: options.uri,
+      kind: 'external',
+      description: `external MongoDB`,
+      stop: async () => undefined,
+    };
   }
   const binary = findMongodBinary(options.env ?? process.env);
   if (binary) return startMemoryServer(binary, options.dbPath);
@@ -44,7 +49,8 @@ export function findMongodBinary(env: NodeJS.ProcessEnv): string | undefined {
     path.join(os.homedir(), '.cache', 'mongodb-binaries'),
   ].filter((dir): dir is string => Boolean(dir));
   for (const dir of cacheDirs) candidates.push(...listMongodFiles(dir));
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(path.join(dir, 'mongod'));
+  for (const dir of (env.PATH ?? '').split(path.delimiter))
+    if (dir) candidates.push(path.join(dir, 'mongod'));
   return candidates.find(isExecutableFile);
 }
 
@@ -82,8 +88,20 @@ async function startMemoryServer(binary: string, dbPath: string | undefined): Pr
 
 /** Runs the engine as its own process so the database never shares an event loop with its clients. */
 async function startEmbeddedEngine(options: SelectMongoOptions): Promise<MongoBackend> {
-  const bin = path.join(path.dirname(require.resolve('@conman/mongo-embedded')), '..', 'bin', 'conman-mongod.js');
-  const args = [bin, '--port', '0', '--bind_ip', '127.0.0.1', ...(options.dbPath ? ['--dbpath', options.dbPath] : [])];
+  const bin = path.join(
+    path.dirname(require.resolve('@conman/mongo-embedded')),
+    '..',
+    'bin',
+    'conman-mongod.js',
+  );
+  const args = [
+    bin,
+    '--port',
+    '0',
+    '--bind_ip',
+    '127.0.0.1',
+    ...(options.dbPath ? ['--dbpath', options.dbPath] : []),
+  ];
   let uri = '';
   const child = await startChild({
     name: 'conman-mongod',

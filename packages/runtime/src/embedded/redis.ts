@@ -23,7 +23,9 @@ export function redisServerAvailable(): boolean {
 /** Starts `redis-server` on a free loopback port; retries when another process takes the port first. */
 export async function startEmbeddedRedis(options: StartRedisOptions): Promise<EmbeddedRedis> {
   if (!redisServerAvailable()) {
-    throw new Error('redis-server is not installed: install it (apt-get install redis-server) or set CONMAN_REDIS_URL');
+    throw new Error(
+      'redis-server is not installed: install it (apt-get install redis-server) or set CONMAN_REDIS_URL',
+    );
   }
   let lastError: unknown;
   const attempts = options.port === undefined ? 5 : 1;
@@ -34,15 +36,24 @@ export async function startEmbeddedRedis(options: StartRedisOptions): Promise<Em
         name: 'redis-server',
         command: 'redis-server',
         args: [
-          '--port', String(port),
-          '--bind', '127.0.0.1',
-          '--protected-mode', 'yes',
-          '--dir', options.dataDir,
-          '--save', '',
-          '--appendonly', options.persistent ? 'yes' : 'no',
-          '--appendfsync', 'everysec',
-          '--daemonize', 'no',
-          '--loglevel', 'notice',
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--protected-mode',
+          'yes',
+          '--dir',
+          options.dataDir,
+          '--save',
+          '',
+          '--appendonly',
+          options.persistent ? 'yes' : 'no',
+          '--appendfsync',
+          'everysec',
+          '--daemonize',
+          'no',
+          '--loglevel',
+          'notice',
         ],
         logFile: options.logFile,
         readyWhen: (output) => output.includes('Ready to accept connections'),

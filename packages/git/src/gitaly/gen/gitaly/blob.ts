@@ -20,6 +20,20 @@ export const protobufPackage = "gitaly";
 
 export const protobufFileName = "gitaly/blob.proto";
 
+export interface GetBlobRequest {
+  repository?: Repository | undefined;
+  oid: string;
+  /** Maximum bytes to return; -1 returns everything. */
+  limit: string;
+}
+
+/** The first message carries size and oid; a missing blob is one message with an empty oid. */
+export interface GetBlobResponse {
+  size: string;
+  data: Buffer;
+  oid: string;
+}
+
 export interface GetBlobsRequest {
   repository?: Repository | undefined;
   revisionPaths: GetBlobsRequest_RevisionPath[];
@@ -45,6 +59,210 @@ export interface GetBlobsResponse {
   path: Buffer;
   type: ObjectType;
 }
+
+function createBaseGetBlobRequest(): GetBlobRequest {
+  return { repository: undefined, oid: "", limit: "0" };
+}
+
+export const GetBlobRequest: MessageFns<GetBlobRequest> = {
+  encode(message: GetBlobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.repository !== undefined) {
+      Repository.encode(message.repository, writer.uint32(10).fork()).join();
+    }
+    if (message.oid !== "") {
+      writer.uint32(18).string(message.oid);
+    }
+    if (message.limit !== "0") {
+      writer.uint32(24).int64(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlobRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlobRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.repository = Repository.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.oid = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlobRequest {
+    return {
+      repository: isSet(object.repository) ? Repository.fromJSON(object.repository) : undefined,
+      oid: isSet(object.oid) ? globalThis.String(object.oid) : "",
+      limit: isSet(object.limit) ? globalThis.String(object.limit) : "0",
+    };
+  },
+
+  toJSON(message: GetBlobRequest): unknown {
+    const obj: any = {};
+    if (message.repository !== undefined) {
+      obj.repository = Repository.toJSON(message.repository);
+    }
+    if (message.oid !== "") {
+      obj.oid = message.oid;
+    }
+    if (message.limit !== "0") {
+      obj.limit = message.limit;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBlobRequest>, I>>(base?: I): GetBlobRequest {
+    return GetBlobRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBlobRequest>, I>>(object: I): GetBlobRequest {
+    const message = createBaseGetBlobRequest();
+    message.repository = (object.repository !== undefined && object.repository !== null)
+      ? Repository.fromPartial(object.repository)
+      : undefined;
+    message.oid = object.oid ?? "";
+    message.limit = object.limit ?? "0";
+    return message;
+  },
+};
+
+function createBaseGetBlobResponse(): GetBlobResponse {
+  return { size: "0", data: Buffer.alloc(0), oid: "" };
+}
+
+export const GetBlobResponse: MessageFns<GetBlobResponse> = {
+  encode(message: GetBlobResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.size !== "0") {
+      writer.uint32(8).int64(message.size);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(18).bytes(message.data);
+    }
+    if (message.oid !== "") {
+      writer.uint32(26).string(message.oid);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlobResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlobResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.size = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.oid = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlobResponse {
+    return {
+      size: isSet(object.size) ? globalThis.String(object.size) : "0",
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      oid: isSet(object.oid) ? globalThis.String(object.oid) : "",
+    };
+  },
+
+  toJSON(message: GetBlobResponse): unknown {
+    const obj: any = {};
+    if (message.size !== "0") {
+      obj.size = message.size;
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.oid !== "") {
+      obj.oid = message.oid;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetBlobResponse>, I>>(base?: I): GetBlobResponse {
+    return GetBlobResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetBlobResponse>, I>>(object: I): GetBlobResponse {
+    const message = createBaseGetBlobResponse();
+    message.size = object.size ?? "0";
+    message.data = object.data ?? Buffer.alloc(0);
+    message.oid = object.oid ?? "";
+    return message;
+  },
+};
 
 function createBaseGetBlobsRequest(): GetBlobsRequest {
   return { repository: undefined, revisionPaths: [], limit: "0" };
@@ -414,10 +632,22 @@ export const BlobServiceService = {
     responseSerialize: (value: GetBlobsResponse): Buffer => Buffer.from(GetBlobsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetBlobsResponse => GetBlobsResponse.decode(value),
   },
+  /** Beyond GIT_BACKEND.md §3 (upstream RPC): reads a blob by object id, which GetBlobs cannot address. */
+  getBlob: {
+    path: "/gitaly.BlobService/GetBlob" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetBlobRequest): Buffer => Buffer.from(GetBlobRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetBlobRequest => GetBlobRequest.decode(value),
+    responseSerialize: (value: GetBlobResponse): Buffer => Buffer.from(GetBlobResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetBlobResponse => GetBlobResponse.decode(value),
+  },
 } as const;
 
 export interface BlobServiceServer extends UntypedServiceImplementation {
   getBlobs: handleServerStreamingCall<GetBlobsRequest, GetBlobsResponse>;
+  /** Beyond GIT_BACKEND.md §3 (upstream RPC): reads a blob by object id, which GetBlobs cannot address. */
+  getBlob: handleServerStreamingCall<GetBlobRequest, GetBlobResponse>;
 }
 
 export interface BlobServiceClient extends Client {
@@ -427,6 +657,13 @@ export interface BlobServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<GetBlobsResponse>;
+  /** Beyond GIT_BACKEND.md §3 (upstream RPC): reads a blob by object id, which GetBlobs cannot address. */
+  getBlob(request: GetBlobRequest, options?: Partial<CallOptions>): ClientReadableStream<GetBlobResponse>;
+  getBlob(
+    request: GetBlobRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<GetBlobResponse>;
 }
 
 export const BlobServiceClient = makeGenericClientConstructor(BlobServiceService, "gitaly.BlobService") as unknown as {

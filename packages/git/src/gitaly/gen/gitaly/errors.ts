@@ -15,6 +15,11 @@ export interface MergeConflictError {
   conflictingFiles: Buffer[];
 }
 
+/** Beyond GIT_BACKEND.md §3: newer upstream releases wrap UserRevert conflicts in this detail. */
+export interface UserRevertError {
+  error?: { $case: "mergeConflict"; value: MergeConflictError } | undefined;
+}
+
 function createBaseMergeConflictError(): MergeConflictError {
   return { conflictingFiles: [] };
 }
@@ -88,6 +93,88 @@ export const MergeConflictError: MessageFns<MergeConflictError> = {
   },
 };
 
+function createBaseUserRevertError(): UserRevertError {
+  return { error: undefined };
+}
+
+export const UserRevertError: MessageFns<UserRevertError> = {
+  encode(message: UserRevertError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.error?.$case) {
+      case "mergeConflict":
+        MergeConflictError.encode(message.error.value, writer.uint32(10).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserRevertError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserRevertError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.error = { $case: "mergeConflict", value: MergeConflictError.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserRevertError {
+    return {
+      error: isSet(object.mergeConflict)
+        ? { $case: "mergeConflict", value: MergeConflictError.fromJSON(object.mergeConflict) }
+        : isSet(object.merge_conflict)
+        ? { $case: "mergeConflict", value: MergeConflictError.fromJSON(object.merge_conflict) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: UserRevertError): unknown {
+    const obj: any = {};
+    if (message.error?.$case === "mergeConflict") {
+      obj.mergeConflict = MergeConflictError.toJSON(message.error.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserRevertError>, I>>(base?: I): UserRevertError {
+    return UserRevertError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserRevertError>, I>>(object: I): UserRevertError {
+    const message = createBaseUserRevertError();
+    switch (object.error?.$case) {
+      case "mergeConflict": {
+        if (object.error?.value !== undefined && object.error?.value !== null) {
+          message.error = { $case: "mergeConflict", value: MergeConflictError.fromPartial(object.error.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
 function bytesFromBase64(b64: string): Uint8Array {
   return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
 }
@@ -108,6 +195,10 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function isSet(value: any): boolean {
+  return value !== null && value !== undefined;
+}
 
 export interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

@@ -17,6 +17,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../google/protobuf/timestamp";
 import { Branch, GitCommit, OperationBranchUpdate, Repository, Tag, User } from "./shared";
 
 export const protobufPackage = "gitaly";
@@ -106,6 +107,8 @@ export interface UserCommitFilesRequestHeader {
   startBranchName: Buffer;
   force: boolean;
   startSha: string;
+  /** Beyond GIT_BACKEND.md §3 (upstream field): author and committer date. */
+  timestamp?: Date | undefined;
   expectedOldOid: string;
 }
 
@@ -154,6 +157,8 @@ export interface UserMergeToRefRequest {
   targetRef: Buffer;
   message: Buffer;
   firstParentRef: Buffer;
+  /** Beyond GIT_BACKEND.md §3 (upstream field): author and committer date of the merge commit. */
+  timestamp?: Date | undefined;
   expectedOldOid: string;
 }
 
@@ -182,6 +187,8 @@ export interface UserRevertRequest {
   branchName: Buffer;
   message: Buffer;
   startBranchName: Buffer;
+  /** Beyond GIT_BACKEND.md §3 (upstream field): author and committer date of the revert commit. */
+  timestamp?: Date | undefined;
   expectedOldOid: string;
 }
 
@@ -531,6 +538,7 @@ function createBaseUserCommitFilesRequestHeader(): UserCommitFilesRequestHeader 
     startBranchName: Buffer.alloc(0),
     force: false,
     startSha: "",
+    timestamp: undefined,
     expectedOldOid: "",
   };
 }
@@ -563,6 +571,9 @@ export const UserCommitFilesRequestHeader: MessageFns<UserCommitFilesRequestHead
     }
     if (message.startSha !== "") {
       writer.uint32(82).string(message.startSha);
+    }
+    if (message.timestamp !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamp), writer.uint32(90).fork()).join();
     }
     if (message.expectedOldOid !== "") {
       writer.uint32(98).string(message.expectedOldOid);
@@ -655,6 +666,14 @@ export const UserCommitFilesRequestHeader: MessageFns<UserCommitFilesRequestHead
             message.startSha = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.timestamp = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
           case 12: {
             if (tag !== 98) {
               break;
@@ -710,6 +729,7 @@ export const UserCommitFilesRequestHeader: MessageFns<UserCommitFilesRequestHead
         : isSet(object.start_sha)
         ? globalThis.String(object.start_sha)
         : "",
+      timestamp: isSet(object.timestamp) ? fromJsonTimestamp(object.timestamp) : undefined,
       expectedOldOid: isSet(object.expectedOldOid)
         ? globalThis.String(object.expectedOldOid)
         : isSet(object.expected_old_oid)
@@ -747,6 +767,9 @@ export const UserCommitFilesRequestHeader: MessageFns<UserCommitFilesRequestHead
     if (message.startSha !== "") {
       obj.startSha = message.startSha;
     }
+    if (message.timestamp !== undefined) {
+      obj.timestamp = message.timestamp.toISOString();
+    }
     if (message.expectedOldOid !== "") {
       obj.expectedOldOid = message.expectedOldOid;
     }
@@ -769,6 +792,7 @@ export const UserCommitFilesRequestHeader: MessageFns<UserCommitFilesRequestHead
     message.startBranchName = object.startBranchName ?? Buffer.alloc(0);
     message.force = object.force ?? false;
     message.startSha = object.startSha ?? "";
+    message.timestamp = object.timestamp ?? undefined;
     message.expectedOldOid = object.expectedOldOid ?? "";
     return message;
   },
@@ -1429,6 +1453,7 @@ function createBaseUserMergeToRefRequest(): UserMergeToRefRequest {
     targetRef: Buffer.alloc(0),
     message: Buffer.alloc(0),
     firstParentRef: Buffer.alloc(0),
+    timestamp: undefined,
     expectedOldOid: "",
   };
 }
@@ -1452,6 +1477,9 @@ export const UserMergeToRefRequest: MessageFns<UserMergeToRefRequest> = {
     }
     if (message.firstParentRef.length !== 0) {
       writer.uint32(58).bytes(message.firstParentRef);
+    }
+    if (message.timestamp !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamp), writer.uint32(74).fork()).join();
     }
     if (message.expectedOldOid !== "") {
       writer.uint32(82).string(message.expectedOldOid);
@@ -1520,6 +1548,14 @@ export const UserMergeToRefRequest: MessageFns<UserMergeToRefRequest> = {
             message.firstParentRef = Buffer.from(reader.bytes());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.timestamp = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
           case 10: {
             if (tag !== 82) {
               break;
@@ -1560,6 +1596,7 @@ export const UserMergeToRefRequest: MessageFns<UserMergeToRefRequest> = {
         : isSet(object.first_parent_ref)
         ? Buffer.from(bytesFromBase64(object.first_parent_ref))
         : Buffer.alloc(0),
+      timestamp: isSet(object.timestamp) ? fromJsonTimestamp(object.timestamp) : undefined,
       expectedOldOid: isSet(object.expectedOldOid)
         ? globalThis.String(object.expectedOldOid)
         : isSet(object.expected_old_oid)
@@ -1588,6 +1625,9 @@ export const UserMergeToRefRequest: MessageFns<UserMergeToRefRequest> = {
     if (message.firstParentRef.length !== 0) {
       obj.firstParentRef = base64FromBytes(message.firstParentRef);
     }
+    if (message.timestamp !== undefined) {
+      obj.timestamp = message.timestamp.toISOString();
+    }
     if (message.expectedOldOid !== "") {
       obj.expectedOldOid = message.expectedOldOid;
     }
@@ -1607,6 +1647,7 @@ export const UserMergeToRefRequest: MessageFns<UserMergeToRefRequest> = {
     message.targetRef = object.targetRef ?? Buffer.alloc(0);
     message.message = object.message ?? Buffer.alloc(0);
     message.firstParentRef = object.firstParentRef ?? Buffer.alloc(0);
+    message.timestamp = object.timestamp ?? undefined;
     message.expectedOldOid = object.expectedOldOid ?? "";
     return message;
   },
@@ -1940,6 +1981,7 @@ function createBaseUserRevertRequest(): UserRevertRequest {
     branchName: Buffer.alloc(0),
     message: Buffer.alloc(0),
     startBranchName: Buffer.alloc(0),
+    timestamp: undefined,
     expectedOldOid: "",
   };
 }
@@ -1963,6 +2005,9 @@ export const UserRevertRequest: MessageFns<UserRevertRequest> = {
     }
     if (message.startBranchName.length !== 0) {
       writer.uint32(50).bytes(message.startBranchName);
+    }
+    if (message.timestamp !== undefined) {
+      Timestamp.encode(toTimestamp(message.timestamp), writer.uint32(74).fork()).join();
     }
     if (message.expectedOldOid !== "") {
       writer.uint32(82).string(message.expectedOldOid);
@@ -2031,6 +2076,14 @@ export const UserRevertRequest: MessageFns<UserRevertRequest> = {
             message.startBranchName = Buffer.from(reader.bytes());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.timestamp = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
           case 10: {
             if (tag !== 82) {
               break;
@@ -2067,6 +2120,7 @@ export const UserRevertRequest: MessageFns<UserRevertRequest> = {
         : isSet(object.start_branch_name)
         ? Buffer.from(bytesFromBase64(object.start_branch_name))
         : Buffer.alloc(0),
+      timestamp: isSet(object.timestamp) ? fromJsonTimestamp(object.timestamp) : undefined,
       expectedOldOid: isSet(object.expectedOldOid)
         ? globalThis.String(object.expectedOldOid)
         : isSet(object.expected_old_oid)
@@ -2095,6 +2149,9 @@ export const UserRevertRequest: MessageFns<UserRevertRequest> = {
     if (message.startBranchName.length !== 0) {
       obj.startBranchName = base64FromBytes(message.startBranchName);
     }
+    if (message.timestamp !== undefined) {
+      obj.timestamp = message.timestamp.toISOString();
+    }
     if (message.expectedOldOid !== "") {
       obj.expectedOldOid = message.expectedOldOid;
     }
@@ -2116,6 +2173,7 @@ export const UserRevertRequest: MessageFns<UserRevertRequest> = {
     message.branchName = object.branchName ?? Buffer.alloc(0);
     message.message = object.message ?? Buffer.alloc(0);
     message.startBranchName = object.startBranchName ?? Buffer.alloc(0);
+    message.timestamp = object.timestamp ?? undefined;
     message.expectedOldOid = object.expectedOldOid ?? "";
     return message;
   },
@@ -2455,6 +2513,28 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000).toString();
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
