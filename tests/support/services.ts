@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // Relative imports: jest does not apply moduleNameMapper to global setup files.
@@ -61,10 +61,13 @@ export async function startTestServices(): Promise<TestServices> {
   }
 }
 
-/** The engine runs from its build; an incremental build keeps it in step with the sources. */
+/**
+ * The engine runs from its build; an incremental build keeps it in step with the sources. Type errors
+ * are the typecheck step's business (tsc -b still emits), so only a missing build is fatal here.
+ */
 function buildEmbeddedEngine(): void {
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/mongo-embedded'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/mongo-embedded'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(path.join(ROOT, 'packages', 'mongo-embedded', 'dist', 'index.js'))) {
+    throw new Error('packages/mongo-embedded did not build: run `npx tsc -b packages/mongo-embedded` to see why');
+  }
 }
