@@ -25,6 +25,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
+      // Integration tests start real server, worker and dependency processes.
+      testTimeout: 120_000,
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
     },
   ],

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { startEmbeddedRedis, findFreePort, type EmbeddedRedis } from '@conman/runtime';
 import { startStack, waitFor, type Stack } from '../support/stack';
 
@@ -83,6 +84,7 @@ describe('HTTP platform on the real server process', () => {
     const document = await stack.request('GET', '/api/openapi.json');
     expect(document.status).toBe(200);
     expect(document.json.openapi).toMatch(/^3\.1\./);
+    await expect(SwaggerParser.validate(structuredClone(document.json))).resolves.toBeDefined();
     for (const route of [
       '/api/health',
       '/api/health/ready',

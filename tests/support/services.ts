@@ -66,8 +66,13 @@ export async function startTestServices(): Promise<TestServices> {
  * are the typecheck step's business (tsc -b still emits), so only a missing build is fatal here.
  */
 function buildEmbeddedEngine(): void {
-  spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/mongo-embedded'], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/mongo-embedded'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   if (!existsSync(path.join(ROOT, 'packages', 'mongo-embedded', 'dist', 'index.js'))) {
-    throw new Error('packages/mongo-embedded did not build: run `npx tsc -b packages/mongo-embedded` to see why');
+    throw new Error(
+      'packages/mongo-embedded did not build: run `npx tsc -b packages/mongo-embedded` to see why',
+    );
   }
 }

@@ -47,6 +47,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     metrics: createMetrics(),
     version,
     modules: [],
+    // Embedded installations (development, tests) check every reply against its declared schema.
+    validateResponses: config.mode !== 'production',
   });
 
   const server = app.listen(config.http.port, config.http.host);

@@ -5,3 +5,8 @@ export * from './uuid';
 export * from './config';
 export * from './redact';
 export * from './git-types';
+export * from './permissions';
+export * from './password-policy';
+export * from './jobs';
+export * from './identity';
+export * from './audit';

@@ -1,3 +1,7 @@
 export * from './connection';
 export * from './indexes';
 export * from './transactions';
+export * from './identity';
+export * from './audit';
+export * from './mail';
+export * from './all-indexes';

@@ -178,6 +178,7 @@ export interface GitAdapter {
   mergeCommits(repoPath: string, ours: string, theirs: string): Promise<MergeResult>;
   /** A two-parent merge commit; `MergeConflictError` when the merge is not clean. */
   createMergeCommit(repoPath: string, request: CreateMergeCommitRequest): Promise<CommitSha>;
+  /** The picked commit on top of `onto`, or `onto` itself when the change is already contained in it. */
   cherryPick(repoPath: string, request: CherryPickRequest): Promise<CommitSha>;
   /** Replays the range onto `onto` and returns the new tip (`onto` itself when the range is empty). */
   rebase(repoPath: string, request: RebaseRequest): Promise<CommitSha>;

@@ -62,6 +62,8 @@ export const ErrorCodes = {
   Location15998: 15998,
   Location16410: 16410,
   Location40324: 40324,
+  Unauthorized: 13,
+  InternalError: 1,
 } as const;
 
 export function codeNameOf(code: number): string {

@@ -7,7 +7,6 @@ import type { Response } from 'express';
 interface PlatformLocals {
   requestId?: string;
   routeTemplate?: string;
-  startedAt?: bigint;
 }
 
 /** The label used for requests no route matched, so metrics never carry raw paths. */

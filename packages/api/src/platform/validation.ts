@@ -18,9 +18,13 @@ function formatPath(part: RequestPart, path: readonly PropertyKey[]): string {
 }
 
 export function fieldErrors(part: RequestPart, issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  return issues.flatMap((issue) =>
+  return issues.flatMap((issue): FieldError[] =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: formatPath(part, [...issue.path, key]), message: 'Unknown field', code: issue.code }))
+      ? issue.keys.map((key) => ({
+          path: formatPath(part, [...issue.path, key]),
+          message: 'Unknown field',
+          code: issue.code,
+        }))
       : [{ path: formatPath(part, issue.path), message: issue.message, code: issue.code }],
   );
 }
@@ -44,10 +48,14 @@ export function assertStrictBodySchema(schema: z.ZodType, routeLabel: string): v
 }
 
 function lenientObjectPointers(node: unknown, pointer: string): string[] {
-  if (Array.isArray(node)) return node.flatMap((item, index) => lenientObjectPointers(item, `${pointer}/${index}`));
+  if (Array.isArray(node))
+    return node.flatMap((item, index) => lenientObjectPointers(item, `${pointer}/${index}`));
   if (node === null || typeof node !== 'object') return [];
   const record = node as Record<string, unknown>;
-  const isLenientObject = record.type === 'object' && 'properties' in record && record.additionalProperties === undefined;
-  const nested = Object.entries(record).flatMap(([key, value]) => lenientObjectPointers(value, `${pointer}/${key}`));
+  const isLenientObject =
+    record.type === 'object' && 'properties' in record && record.additionalProperties === undefined;
+  const nested = Object.entries(record).flatMap(([key, value]) =>
+    lenientObjectPointers(value, `${pointer}/${key}`),
+  );
   return isLenientObject ? [pointer, ...nested] : nested;
 }

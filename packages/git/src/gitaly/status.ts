@@ -32,7 +32,8 @@ export function conflictPathsFromStatus(error: GitalyRpcError): string[] | null 
       }
       if (name === 'gitaly.UserRevertError') {
         const wrapped = UserRevertError.decode(detail.value).error;
-        if (wrapped?.$case === 'mergeConflict') return wrapped.value.conflictingFiles.map((file) => file.toString());
+        if (wrapped?.$case === 'mergeConflict')
+          return wrapped.value.conflictingFiles.map((file) => file.toString());
       }
     }
   }

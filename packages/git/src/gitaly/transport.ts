@@ -24,7 +24,10 @@ export interface MethodDefinition<Request, Response> {
   responseDeserialize: (value: Buffer) => Response;
 }
 
-const RETRYABLE_CODES: ReadonlySet<grpc.status> = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
+const RETRYABLE_CODES: ReadonlySet<grpc.status> = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+]);
 
 /** A failed RPC with the gRPC status and trailers kept for typed-error parsing. */
 export class GitalyRpcError extends Error {
@@ -157,7 +160,11 @@ export class GitalyTransport {
           throw new GitalyRpcError(path, error, attemptNumber);
         }
         const backoffMs = this.backoffMs(attemptNumber);
-        this.logger.warn('gitaly call failed, retrying', { method: path, code: grpc.status[error.code], backoffMs });
+        this.logger.warn('gitaly call failed, retrying', {
+          method: path,
+          code: grpc.status[error.code],
+          backoffMs,
+        });
         await delay(backoffMs);
       }
     }

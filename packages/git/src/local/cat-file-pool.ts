@@ -27,7 +27,8 @@ export class CatFilePool {
       try {
         return await this.pick(gitDir).request(object, wantsContent);
       } catch (retryError) {
-        if (retryError instanceof CatFileDiedError) throw new GitUnavailableError('git cat-file keeps exiting');
+        if (retryError instanceof CatFileDiedError)
+          throw new GitUnavailableError('git cat-file keeps exiting');
         throw retryError;
       }
     }

@@ -2,8 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnFailure, spawnGit } from './git-process';
 
 export type CatFileAnswer =
-  | { found: true; oid: string; type: string; size: number; content: Buffer | null }
-  | { found: false };
+  { found: true; oid: string; type: string; size: number; content: Buffer | null } | { found: false };
 
 interface PendingRequest {
   wantsContent: boolean;
@@ -114,7 +113,13 @@ export class CatFileProcess {
       this.armIdleTimerIfIdle();
       return;
     }
-    const answer = { found: true as const, oid: match[1] as string, type: match[2] as string, size: Number(match[3]), content: null };
+    const answer = {
+      found: true as const,
+      oid: match[1] as string,
+      type: match[2] as string,
+      size: Number(match[3]),
+      content: null,
+    };
     if (!request.wantsContent) {
       this.pending.shift();
       request.resolve(answer);

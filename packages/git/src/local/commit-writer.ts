@@ -44,14 +44,22 @@ function fileMode(executable: boolean | undefined, previous: string | undefined)
   return previous === EXECUTABLE ? EXECUTABLE : REGULAR;
 }
 
-async function applyChange(editor: TreeEditor, change: FileChange, blobOid: () => Promise<string>): Promise<void> {
+async function applyChange(
+  editor: TreeEditor,
+  change: FileChange,
+  blobOid: () => Promise<string>,
+): Promise<void> {
   if (change.action === 'delete') {
     await editor.remove(change.path);
     return;
   }
   if (change.action === 'write') {
     const previous = await editor.get(change.path);
-    await editor.set(change.path, { mode: fileMode(change.executable, previous?.mode), type: 'blob', oid: await blobOid() });
+    await editor.set(change.path, {
+      mode: fileMode(change.executable, previous?.mode),
+      type: 'blob',
+      oid: await blobOid(),
+    });
     return;
   }
   const moved = await editor.remove(change.from);

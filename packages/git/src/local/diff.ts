@@ -5,9 +5,12 @@ import { runGit } from './git-process';
 const NO_SURPRISES = ['--no-color', '--no-ext-diff', '--no-textconv', '-M'];
 
 export async function diffPatch(gitDir: string, from: CommitSha, to: CommitSha): Promise<Buffer> {
-  const { stdout } = await runGit(['diff-tree', '-r', '-p', '--full-index', ...NO_SURPRISES, '--end-of-options', from, to], {
-    gitDir,
-  });
+  const { stdout } = await runGit(
+    ['diff-tree', '-r', '-p', '--full-index', ...NO_SURPRISES, '--end-of-options', from, to],
+    {
+      gitDir,
+    },
+  );
   return stdout;
 }
 
@@ -26,9 +29,12 @@ const STATUS: Record<string, DiffStatus> = {
  * (`<adds>\t<dels>\t<path>\0`, or `<adds>\t<dels>\t\0<old>\0<new>\0` for renames; `-` for binaries).
  */
 export async function diffFiles(gitDir: string, from: CommitSha, to: CommitSha): Promise<DiffEntry[]> {
-  const { stdout } = await runGit(['diff-tree', '-r', '-z', '--raw', '--numstat', ...NO_SURPRISES, '--end-of-options', from, to], {
-    gitDir,
-  });
+  const { stdout } = await runGit(
+    ['diff-tree', '-r', '-z', '--raw', '--numstat', ...NO_SURPRISES, '--end-of-options', from, to],
+    {
+      gitDir,
+    },
+  );
   const tokens = stdout.toString('utf8').split('\0');
   const entries: DiffEntry[] = [];
   const byPath = new Map<string, DiffEntry>();

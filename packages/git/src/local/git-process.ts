@@ -44,7 +44,12 @@ export function gitArgs(gitDir: string | undefined, args: string[]): string[] {
 }
 
 /** Starts git without a shell; callers own the streams. */
-export function spawnGit(gitDir: string | undefined, args: string[], options: SpawnOptions = {}, env: Record<string, string> = {}): ChildProcess {
+export function spawnGit(
+  gitDir: string | undefined,
+  args: string[],
+  options: SpawnOptions = {},
+  env: Record<string, string> = {},
+): ChildProcess {
   return spawn('git', gitArgs(gitDir, args), { ...options, shell: false, env: hardenedEnv(env) });
 }
 
@@ -73,13 +78,22 @@ export function runGit(args: string[], options: GitCommandOptions = {}): Promise
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const result = { stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: code ?? -1 };
+      const result = {
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        exitCode: code ?? -1,
+      };
       if (code !== null && okExitCodes.includes(code)) {
         resolve(result);
         return;
       }
       const reason = timedOut ? 'timed out' : signal ? `killed by ${signal}` : `exit ${code}`;
-      reject(new GitError(`git ${args[0] ?? ''} failed (${reason}): ${result.stderr.trim()}`, { command: args[0], exit_code: code }));
+      reject(
+        new GitError(`git ${args[0] ?? ''} failed (${reason}): ${result.stderr.trim()}`, {
+          command: args[0],
+          exit_code: code,
+        }),
+      );
     });
     // A process that exits before reading all input makes stdin emit EPIPE; the exit code tells the story.
     child.stdin?.on('error', () => undefined);

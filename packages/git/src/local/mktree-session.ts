@@ -44,7 +44,9 @@ export class MktreeSession {
 
   writeTree(entries: MktreeEntry[]): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
-    const records = entries.map((entry) => `${entry.mode} ${entry.type} ${entry.oid}\t${entry.name}\0`).join('');
+    const records = entries
+      .map((entry) => `${entry.mode} ${entry.type} ${entry.oid}\t${entry.name}\0`)
+      .join('');
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.child.stdin?.write(Buffer.from(`${records}\0`, 'utf8'));

@@ -1,11 +1,17 @@
-import { ValidationError, type CommitInfo, type CommitSignature, type GitSignature, type TreeEntryType } from '@conman/core';
+import {
+  ValidationError,
+  type CommitInfo,
+  type CommitSignature,
+  type GitSignature,
+  type TreeEntryType,
+} from '@conman/core';
 import { GitError } from '../errors';
 
 /** Identity line as stored in a commit header: `Name <email> <unix-seconds> <+HHMM>`. */
 export interface RawSignature {
   name: string;
   email: string;
-  /** `<unix-seconds> <+HHMM>`: git's internal date format, accepted verbatim by GIT_*_DATE. */
+  /** `@<unix-seconds> <+HHMM>`: the unambiguous form of git's internal date format for GIT_*_DATE. */
   date: string;
 }
 
@@ -22,7 +28,7 @@ function parseSignature(value: string): { raw: RawSignature; parsed: CommitSigna
   if (!match) throw new GitError('Unparseable commit signature', { signature: value });
   const [, name = '', email = '', seconds = '0', timezone = '+0000'] = match;
   return {
-    raw: { name, email, date: `${seconds} ${timezone}` },
+    raw: { name, email, date: `@${seconds} ${timezone}` },
     parsed: { name, email, date: new Date(Number(seconds) * 1000), timezone },
   };
 }
@@ -47,7 +53,15 @@ export function parseCommit(sha: string, content: Buffer): ParsedCommit {
     else if (key === 'committer') committer = parseSignature(value);
   }
   if (!tree || !author || !committer) throw new GitError('Unparseable commit object', { sha });
-  return { sha, tree, parents, author: author.parsed, committer: committer.parsed, rawAuthor: author.raw, message };
+  return {
+    sha,
+    tree,
+    parents,
+    author: author.parsed,
+    committer: committer.parsed,
+    rawAuthor: author.raw,
+    message,
+  };
 }
 
 export interface RawTreeEntry {
@@ -70,7 +84,8 @@ export function parseTree(content: Buffer): RawTreeEntry[] {
   while (offset < content.length) {
     const space = content.indexOf(0x20, offset);
     const nul = content.indexOf(0, space);
-    if (space === -1 || nul === -1 || nul + 21 > content.length) throw new GitError('Unparseable tree object');
+    if (space === -1 || nul === -1 || nul + 21 > content.length)
+      throw new GitError('Unparseable tree object');
     const rawMode = content.toString('latin1', offset, space);
     const mode = rawMode.padStart(6, '0');
     entries.push({
@@ -89,9 +104,19 @@ const IDENTITY_CRUD = /[<>\x00-\x1f]/;
 const TIMEZONE = /^[+-]\d{4}$/;
 
 /** `GIT_AUTHOR_*` / `GIT_COMMITTER_*` variables for commit-tree. */
-export function signatureEnv(role: 'AUTHOR' | 'COMMITTER', signature: GitSignature | RawSignature): Record<string, string> {
-  if (IDENTITY_CRUD.test(signature.name) || IDENTITY_CRUD.test(signature.email) || !signature.name || !signature.email) {
-    throw new ValidationError('Invalid signature: name and email must be non-empty without <, > or control characters');
+export function signatureEnv(
+  role: 'AUTHOR' | 'COMMITTER',
+  signature: GitSignature | RawSignature,
+): Record<string, string> {
+  if (
+    IDENTITY_CRUD.test(signature.name) ||
+    IDENTITY_CRUD.test(signature.email) ||
+    !signature.name ||
+    !signature.email
+  ) {
+    throw new ValidationError(
+      'Invalid signature: name and email must be non-empty without <, > or control characters',
+    );
   }
   if ('timezone' in signature && signature.timezone !== undefined && !TIMEZONE.test(signature.timezone)) {
     throw new ValidationError('Invalid signature timezone: expected +HHMM or -HHMM');
@@ -99,7 +124,7 @@ export function signatureEnv(role: 'AUTHOR' | 'COMMITTER', signature: GitSignatu
   const date =
     typeof signature.date === 'string'
       ? signature.date
-      : `${Math.floor((signature.date ?? new Date()).getTime() / 1000)} ${('timezone' in signature && signature.timezone) || '+0000'}`;
+      : `@${Math.floor((signature.date ?? new Date()).getTime() / 1000)} ${('timezone' in signature && signature.timezone) || '+0000'}`;
   return {
     [`GIT_${role}_NAME`]: signature.name,
     [`GIT_${role}_EMAIL`]: signature.email,

@@ -38,9 +38,16 @@ export class ObjectReader {
   }
 
   /** Type and oid of `path` inside a commit (`''` = root tree), or null when absent. */
-  async lookupPath(commit: CommitSha, path: string): Promise<{ oid: string; type: string; size: number } | null> {
+  async lookupPath(
+    commit: CommitSha,
+    path: string,
+  ): Promise<{ oid: string; type: string; size: number } | null> {
     if (path !== '') assertTreePath(path);
-    const answer = await this.pool.read(this.gitDir, path === '' ? `${commit}^{tree}` : `${commit}:${path}`, false);
+    const answer = await this.pool.read(
+      this.gitDir,
+      path === '' ? `${commit}^{tree}` : `${commit}:${path}`,
+      false,
+    );
     return answer.found ? answer : null;
   }
 

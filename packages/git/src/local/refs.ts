@@ -8,7 +8,8 @@ function transactionLine(update: RefUpdate): string {
   if (update.newSha !== null) assertObjectId(update.newSha);
   if (update.expectedOldSha !== null) assertObjectId(update.expectedOldSha);
   if (update.newSha === null) {
-    if (update.expectedOldSha === null) throw new ValidationError('Deleting a ref requires its expected old value', { ref: update.ref });
+    if (update.expectedOldSha === null)
+      throw new ValidationError('Deleting a ref requires its expected old value', { ref: update.ref });
     return `delete ${update.ref} ${update.expectedOldSha}`;
   }
   if (update.expectedOldSha === null) return `create ${update.ref} ${update.newSha}`;
@@ -42,10 +43,14 @@ export async function updateRefs(gitDir: string, updates: RefUpdate[]): Promise<
 export async function listRefs(gitDir: string, prefix: string): Promise<RefInfo[]> {
   const directory = prefix.slice(0, prefix.lastIndexOf('/'));
   const problem = refNameProblem(directory);
-  if (problem && directory !== 'refs') throw new ValidationError(`Invalid ref prefix: ${problem}`, { prefix });
-  const { stdout } = await runGit(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', '--', directory], {
-    gitDir,
-  });
+  if (problem && directory !== 'refs')
+    throw new ValidationError(`Invalid ref prefix: ${problem}`, { prefix });
+  const { stdout } = await runGit(
+    ['for-each-ref', '--format=%(refname)%00%(objectname)%00%(*objectname)', '--', directory],
+    {
+      gitDir,
+    },
+  );
   return stdout
     .toString('utf8')
     .split('\n')

@@ -110,6 +110,8 @@ export class TreeEditor {
 
   private async load(oid: string): Promise<Directory> {
     const entries = await this.reader.readTree(oid);
-    return new Map(entries.map((entry) => [entry.name, { mode: entry.mode, type: entry.type, oid: entry.oid }]));
+    return new Map(
+      entries.map((entry) => [entry.name, { mode: entry.mode, type: entry.type, oid: entry.oid }]),
+    );
   }
 }

@@ -28,7 +28,10 @@ export function assertRefName(name: string): void {
 export function assertRevision(revision: string): void {
   if (isCommitSha(revision)) return;
   const problem = refNameProblem(revision);
-  if (problem) throw new ValidationError(`Invalid revision: use a full sha or a full ref name (${problem})`, { revision });
+  if (problem)
+    throw new ValidationError(`Invalid revision: use a full sha or a full ref name (${problem})`, {
+      revision,
+    });
 }
 
 export function assertObjectId(oid: string): void {

@@ -30,7 +30,10 @@ function hello(command: Document, context: CommandContext): Document {
   if (identity.replicaSet) {
     const address = `${identity.host}:${identity.port}`;
     const now = new Date();
-    const opTime = { ts: new Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 }), t: Long.fromNumber(1) };
+    const opTime = {
+      ts: new Timestamp({ t: Math.floor(now.getTime() / 1000), i: 1 }),
+      t: Long.fromNumber(1),
+    };
     Object.assign(reply, {
       hosts: [address],
       setName: identity.replicaSet,
@@ -78,7 +81,11 @@ function listDatabases(command: Document, context: CommandContext): Document {
   const databases = context.engine.catalog.databaseNames().map((name) => {
     const sizeOnDisk = context.engine.catalog
       .collections(name)
-      .reduce((total, collection) => total + [...collection.docs.values()].reduce((sum, doc) => sum + BSON.calculateObjectSize(doc), 0), 0);
+      .reduce(
+        (total, collection) =>
+          total + [...collection.docs.values()].reduce((sum, doc) => sum + BSON.calculateObjectSize(doc), 0),
+        0,
+      );
     return { name, sizeOnDisk, empty: sizeOnDisk === 0 };
   });
   if (command.nameOnly) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };

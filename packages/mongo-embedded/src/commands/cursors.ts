@@ -7,6 +7,7 @@ interface OpenCursor {
   docs: Document[];
   position: number;
   sessionKey: string | undefined;
+  lastUsed: number;
 }
 
 const DEFAULT_FIRST_BATCH = 101;
@@ -18,8 +19,18 @@ const DEFAULT_FIRST_BATCH = 101;
 export class CursorRegistry {
   private readonly open = new Map<bigint, OpenCursor>();
 
-  firstBatch(namespace: string, docs: Document[], options: { batchSize?: number; singleBatch?: boolean; sessionKey?: string }): Document {
-    const cursor: OpenCursor = { namespace, docs, position: 0, sessionKey: options.sessionKey };
+  firstBatch(
+    namespace: string,
+    docs: Document[],
+    options: { batchSize?: number; singleBatch?: boolean; sessionKey?: string },
+  ): Document {
+    const cursor: OpenCursor = {
+      namespace,
+      docs,
+      position: 0,
+      sessionKey: options.sessionKey,
+      lastUsed: Date.now(),
+    };
     const batch = this.takeBatch(cursor, options.batchSize ?? DEFAULT_FIRST_BATCH);
     let id = 0n;
     if (!options.singleBatch && cursor.position < docs.length) {
@@ -34,6 +45,7 @@ export class CursorRegistry {
     if (!cursor || cursor.namespace !== namespace) {
       throw mongoError(ErrorCodes.CursorNotFound, `cursor id ${id} not found`);
     }
+    cursor.lastUsed = Date.now();
     const batch = this.takeBatch(cursor, batchSize ?? Number.MAX_SAFE_INTEGER);
     const exhausted = cursor.position >= cursor.docs.length;
     if (exhausted) this.open.delete(id);
@@ -49,6 +61,11 @@ export class CursorRegistry {
 
   killForSession(sessionKey: string): void {
     for (const [id, cursor] of this.open) if (cursor.sessionKey === sessionKey) this.open.delete(id);
+  }
+
+  /** Closes cursors idle longer than `idleMs` (MongoDB's cursorTimeoutMillis is 10 minutes). */
+  expireIdle(idleMs: number, now = Date.now()): void {
+    for (const [id, cursor] of this.open) if (now - cursor.lastUsed > idleMs) this.open.delete(id);
   }
 
   private takeBatch(cursor: OpenCursor, batchSize: number): Document[] {

@@ -28,6 +28,10 @@ export class SessionRegistry {
     return this.sessions.get(key);
   }
 
+  active(): IterableIterator<SessionState> {
+    return this.sessions.values();
+  }
+
   end(key: string): SessionState | undefined {
     const state = this.sessions.get(key);
     this.sessions.delete(key);

@@ -99,3 +99,29 @@ export function regexFlags(value: unknown): string {
 export function valuesEqual(a: unknown, b: unknown): boolean {
   return compareValues(a, b) === 0;
 }
+
+/** Byte-level sameness: like valuesEqual but numeric types must also match (used to detect no-op updates). */
+export function valuesIdentical(a: unknown, b: unknown): boolean {
+  const type = bsonTypeName(a);
+  if (type !== bsonTypeName(b)) return false;
+  if (type === 'array') {
+    const left = a as unknown[];
+    const right = b as unknown[];
+    return left.length === right.length && left.every((item, index) => valuesIdentical(item, right[index]));
+  }
+  if (type === 'object') {
+    const left = Object.entries(a as Doc);
+    const right = Object.entries(b as Doc);
+    return (
+      left.length === right.length &&
+      left.every(([key, item], index) => {
+        const other = right[index] as [string, unknown];
+        return other[0] === key && valuesIdentical(item, other[1]);
+      })
+    );
+  }
+  if (type === 'double' || type === 'decimal') {
+    return compareValues(a, b) === 0 && String(a) === String(b);
+  }
+  return compareValues(a, b) === 0;
+}

@@ -22,6 +22,7 @@ export type DocPredicate = (doc: Doc) => boolean;
 /** Decides a condition from all values a path yields in one document (see `leafValues`). */
 type LeafMatcher = (leaves: unknown[]) => boolean;
 type ValueTest = (value: unknown) => boolean;
+type Variables = Record<string, unknown>;
 
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
 
@@ -198,21 +199,21 @@ function compileOperators(condition: Doc): LeafMatcher {
   return (leaves) => matchers.every((matcher) => matcher(leaves));
 }
 
-function compileLogical(operator: string, argument: unknown): DocPredicate {
+function compileLogical(operator: string, argument: unknown, variables: Variables): DocPredicate {
   if (!Array.isArray(argument)) throw mongoError(2, `${operator} must be an array`);
   if (argument.length === 0) throw mongoError(2, '$and/$or/$nor must be a nonempty array');
   const predicates = argument.map((clause) => {
     if (!isPlainObject(clause)) throw mongoError(2, '$or/$and/$nor entries need to be full objects');
-    return compileFilter(clause);
+    return compileFilter(clause, variables);
   });
   if (operator === '$and') return (doc) => predicates.every((predicate) => predicate(doc));
   if (operator === '$or') return (doc) => predicates.some((predicate) => predicate(doc));
   return (doc) => !predicates.some((predicate) => predicate(doc));
 }
 
-function compileTopLevel(operator: string, argument: unknown): DocPredicate | undefined {
-  if (LOGICAL_OPERATORS.has(operator)) return compileLogical(operator, argument);
-  if (operator === '$expr') return (doc) => isTruthyExpressionValue(evaluateExpression(argument, doc));
+function compileTopLevel(operator: string, argument: unknown, variables: Variables): DocPredicate | undefined {
+  if (LOGICAL_OPERATORS.has(operator)) return compileLogical(operator, argument, variables);
+  if (operator === '$expr') return (doc) => isTruthyExpressionValue(evaluateExpression(argument, doc, variables));
   if (operator === '$comment') return undefined;
   throw mongoError(2, `unknown top level operator: ${operator}`);
 }
@@ -222,13 +223,13 @@ export function compileFieldMatcher(condition: unknown): LeafMatcher {
   return isOperatorObject(condition) ? compileOperators(condition) : anyValue(equalityTest(condition));
 }
 
-/** Compiles a MongoDB query filter into a predicate; throws MongoServerError for invalid filters. */
-export function compileFilter(filter: Doc): DocPredicate {
+/** Compiles a MongoDB query filter into a predicate; `variables` are visible to `$expr` (`$lookup` let). */
+export function compileFilter(filter: Doc, variables: Variables = {}): DocPredicate {
   if (!isPlainObject(filter)) throw mongoError(2, 'filter must be an object');
   const predicates: DocPredicate[] = [];
   for (const [key, condition] of Object.entries(filter)) {
     if (key.startsWith('$')) {
-      const predicate = compileTopLevel(key, condition);
+      const predicate = compileTopLevel(key, condition, variables);
       if (predicate) predicates.push(predicate);
       continue;
     }

@@ -44,7 +44,7 @@ export function toBigInt(value: unknown): bigint {
 function exactDecimal(value: unknown, forArithmetic: boolean): ExactDecimal {
   const kind = numericKind(value);
   if (kind === 'decimal') return parseDecimal(String(value));
-  if (kind === 'long') return decimalFromBigInt(toBigInt(value));
+  if (kind === 'long' || kind === 'int') return decimalFromBigInt(toBigInt(value));
   const number = toDouble(value);
   return forArithmetic ? decimalFromDouble(number) : exactDecimalFromDouble(number);
 }

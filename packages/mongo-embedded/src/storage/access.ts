@@ -27,6 +27,8 @@ export abstract class DataAccess {
 
   abstract get(collection: Collection, id: string): Document | undefined;
   protected abstract candidates(collection: Collection, filter: Document): Iterable<string>;
+  /** Waits until the document may be written by this access (outside transactions: until no transaction holds it). */
+  abstract prepare(collection: Collection, id: string): Promise<void>;
   abstract insert(collection: Collection, doc: Document): Promise<void>;
   /** Replaces (doc) or deletes (null) the document stored under `id`. */
   abstract write(collection: Collection, id: string, doc: Document | null): Promise<void>;
@@ -69,15 +71,19 @@ export class DirectAccess extends DataAccess {
   }
 
   /** A write outside a transaction to a document a transaction holds waits until that transaction ends. */
-  private async waitForUnlock(collection: Collection, id: string): Promise<void> {
-    for (let owner = this.engine.lockOwner(collection, id); owner; owner = this.engine.lockOwner(collection, id)) {
+  async prepare(collection: Collection, id: string): Promise<void> {
+    for (
+      let owner = this.engine.lockOwner(collection, id);
+      owner;
+      owner = this.engine.lockOwner(collection, id)
+    ) {
       await owner.done;
     }
   }
 
   async insert(collection: Collection, doc: Document): Promise<void> {
     const id = idKeyOf(doc);
-    await this.waitForUnlock(collection, id);
+    await this.prepare(collection, id);
     if (collection.docs.has(id)) {
       throw duplicateKeyError(collection.namespace, collection.indexes.get(ID_INDEX_NAME)!, [doc._id]);
     }
@@ -86,7 +92,7 @@ export class DirectAccess extends DataAccess {
   }
 
   async write(collection: Collection, id: string, doc: Document | null): Promise<void> {
-    await this.waitForUnlock(collection, id);
+    await this.prepare(collection, id);
     const previous = collection.docs.get(id);
     if (doc) collection.assertUnique(id, doc);
     this.ops.push(this.engine.applyChange(collection, id, doc, previous?._id));
@@ -112,6 +118,10 @@ export class TransactionAccess extends DataAccess {
     for (const id of collection.historicalIds()) ids.add(id);
     for (const id of this.transaction.writes.get(collection)?.keys() ?? []) ids.add(id);
     return ids;
+  }
+
+  async prepare(): Promise<void> {
+    // Conflicts inside a transaction are reported at once (WriteConflict), never waited for.
   }
 
   private claim(collection: Collection, id: string): void {

@@ -83,8 +83,15 @@ export class Catalog {
 }
 
 export function validateCollectionName(db: string, coll: string): void {
-  if (!db || /[/\\. "$\0]/.test(db)) throw mongoError(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
-  if (!coll || coll.includes('$') || coll.includes('\0') || coll.startsWith('.') || coll.startsWith('system.')) {
+  if (!db || /[/\\. "$\0]/.test(db))
+    throw mongoError(ErrorCodes.InvalidNamespace, `Invalid database name: '${db}'`);
+  if (
+    !coll ||
+    coll.includes('$') ||
+    coll.includes('\0') ||
+    coll.startsWith('.') ||
+    coll.startsWith('system.')
+  ) {
     throw mongoError(ErrorCodes.InvalidNamespace, `Invalid collection name: ${coll}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { IndexStore, type IndexSpec } from './index-store';
 import { duplicateKeyError } from './duplicate-key';
-import { valueKey } from './value-key';
+import { valueKey } from '../semantics/value-key';
 
 interface PriorVersion {
   /** Commit sequence of the write that replaced this version. */
@@ -39,10 +39,8 @@ export class Collection {
 
   addIndex(spec: IndexSpec): IndexStore {
     const index = new IndexStore(spec);
-    for (const [id, doc] of this.docs) {
-      if (spec.unique) this.assertUniqueIn(index, id, doc);
-      index.add(id, doc);
-    }
+    const duplicate = index.build(this.docs);
+    if (duplicate) throw duplicateKeyError(this.namespace, index, duplicate);
     this.indexes.set(spec.name, index);
     return index;
   }
@@ -54,7 +52,12 @@ export class Collection {
     }
   }
 
-  private assertUniqueIn(index: IndexStore, id: string, doc: Document, ignore?: (otherId: string) => boolean): void {
+  private assertUniqueIn(
+    index: IndexStore,
+    id: string,
+    doc: Document,
+    ignore?: (otherId: string) => boolean,
+  ): void {
     for (const key of index.keysOf(doc)) {
       const clash = index.idsWithKey(key, id).find((otherId) => !ignore?.(otherId));
       if (clash !== undefined) throw duplicateKeyError(this.namespace, index, key);

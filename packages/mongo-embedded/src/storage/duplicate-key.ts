@@ -20,7 +20,9 @@ export function duplicateKeyError(namespace: string, index: IndexStore, key: unk
   index.fields.forEach((field, position) => {
     keyValue[field] = key[position] ?? null;
   });
-  const shown = index.fields.map((field, position) => `${field}: ${formatKeyValue(key[position])}`).join(', ');
+  const shown = index.fields
+    .map((field, position) => `${field}: ${formatKeyValue(key[position])}`)
+    .join(', ');
   return mongoError(
     ErrorCodes.DuplicateKey,
     `E11000 duplicate key error collection: ${namespace} index: ${index.spec.name} dup key: { ${shown} }`,

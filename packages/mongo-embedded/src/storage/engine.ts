@@ -43,7 +43,8 @@ export class Engine {
     this.open.delete(transaction);
     transaction.finish(state);
     let oldest: number | undefined;
-    for (const other of this.open) oldest = oldest === undefined ? other.snapshot : Math.min(oldest, other.snapshot);
+    for (const other of this.open)
+      oldest = oldest === undefined ? other.snapshot : Math.min(oldest, other.snapshot);
     for (const collection of this.catalog.allCollections()) collection.pruneHistory(oldest);
   }
 

@@ -50,7 +50,9 @@ export class IndexStore {
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
-    this.partialFilter = spec.partialFilterExpression ? compileFilter(spec.partialFilterExpression) : undefined;
+    this.partialFilter = spec.partialFilterExpression
+      ? compileFilter(spec.partialFilterExpression)
+      : undefined;
   }
 
   get size(): number {
@@ -60,7 +62,8 @@ export class IndexStore {
   /** Whether a document has entries in this index at all (sparse and partial indexes skip some). */
   covers(doc: Document): boolean {
     if (this.partialFilter && !this.partialFilter(doc)) return false;
-    if (this.spec.sparse && this.fields.every((field) => getPathValues(doc, field).length === 0)) return false;
+    if (this.spec.sparse && this.fields.every((field) => getPathValues(doc, field).length === 0))
+      return false;
     return true;
   }
 
@@ -73,6 +76,19 @@ export class IndexStore {
       keys = keys.flatMap((prefix) => options.map((value) => [...prefix, value]));
     }
     return keys;
+  }
+
+  /** Bulk load (index creation): one sort instead of one insertion per document. Returns the first duplicate key. */
+  build(docs: Iterable<[string, Document]>): unknown[] | undefined {
+    for (const [id, doc] of docs) for (const key of this.keysOf(doc)) this.entries.push({ key, id });
+    this.entries.sort(compareEntries);
+    if (!this.spec.unique) return undefined;
+    for (let i = 1; i < this.entries.length; i += 1) {
+      const previous = this.entries[i - 1]!;
+      const current = this.entries[i]!;
+      if (previous.id !== current.id && compareKeys(previous.key, current.key) === 0) return current.key;
+    }
+    return undefined;
   }
 
   add(id: string, doc: Document): void {

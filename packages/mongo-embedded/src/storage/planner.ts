@@ -1,28 +1,17 @@
 import type { Document } from 'bson';
-import { extractIndexBounds } from '../semantics';
+import { extractIndexBounds, type IndexBounds } from '../semantics';
+import { valueKey } from '../semantics/value-key';
 import type { Collection } from './collection';
-import { valueKey } from './value-key';
+import type { IndexStore } from './index-store';
 
-function isOperatorObject(value: unknown): value is Document {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return false;
-  if ((value as { _bsontype?: string })._bsontype) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((key) => key.startsWith('$'));
-}
-
-function idCandidates(filter: Document): string[] | undefined {
-  if (!('_id' in filter)) return undefined;
-  const condition = filter._id as unknown;
-  if (!isOperatorObject(condition)) return [valueKey(condition)];
-  const keys = Object.keys(condition);
-  if (keys.length === 1 && keys[0] === '$eq') return [valueKey(condition.$eq)];
-  if (keys.length === 1 && keys[0] === '$in' && Array.isArray(condition.$in)) {
-    const values = condition.$in as unknown[];
-    if (values.every((value) => !isOperatorObject(value) && (value as { _bsontype?: string })?._bsontype !== 'BSONRegExp')) {
-      return values.map(valueKey);
-    }
+function idsWithin(index: IndexStore, bounds: IndexBounds): Set<string> {
+  if (!bounds.eq) return index.idsInRange(bounds);
+  const ids = new Set<string>();
+  for (const value of bounds.eq) {
+    for (const id of index.idsInRange({ min: value, minInclusive: true, max: value, maxInclusive: true }))
+      ids.add(id);
   }
-  return undefined;
+  return ids;
 }
 
 /**
@@ -31,16 +20,14 @@ function idCandidates(filter: Document): string[] | undefined {
  * partial indexes are skipped because they do not hold every document a query may match.
  */
 export function candidateIds(collection: Collection, filter: Document): Iterable<string> | undefined {
-  const ids = idCandidates(filter);
-  if (ids) return ids;
+  const idBounds = extractIndexBounds(filter, '_id');
+  if (idBounds?.eq) return idBounds.eq.map(valueKey);
   let best: Set<string> | undefined;
   for (const index of collection.indexes.values()) {
     if (index.spec.sparse || index.spec.partialFilterExpression) continue;
-    const field = index.fields[0]!;
-    const bounds = extractIndexBounds(filter, field);
+    const bounds = extractIndexBounds(filter, index.fields[0]!);
     if (!bounds) continue;
-    const found = new Set<string>();
-    for (const range of bounds) for (const id of index.idsInRange(range)) found.add(id);
+    const found = idsWithin(index, bounds);
     if (!best || found.size < best.size) best = found;
     if (best.size <= 1) break;
   }

@@ -10,6 +10,7 @@ export type TransactionState = 'active' | 'committed' | 'aborted';
 export class Transaction {
   readonly writes = new Map<Collection, Map<string, Document | null>>();
   state: TransactionState = 'active';
+  readonly startedAt = Date.now();
   readonly done: Promise<void>;
   private markDone!: () => void;
 

@@ -18,7 +18,10 @@ export class MessageFramer {
       const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.join();
       const length = head.readInt32LE(0);
       if (length < 16 || length > MAX_MESSAGE_BYTES) {
-        throw mongoError(ErrorCodes.InvalidLength, `Invalid message length ${length}; limit is ${MAX_MESSAGE_BYTES} bytes`);
+        throw mongoError(
+          ErrorCodes.InvalidLength,
+          `Invalid message length ${length}; limit is ${MAX_MESSAGE_BYTES} bytes`,
+        );
       }
       if (this.buffered < length) break;
       const all = this.join();

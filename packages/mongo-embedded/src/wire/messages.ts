@@ -56,9 +56,13 @@ function readCString(buffer: Buffer, offset: number): { value: string; next: num
 
 function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Document; next: number } {
   const size = buffer.readInt32LE(offset);
-  if (size < 5 || offset + size > limit) throw mongoError(ErrorCodes.InvalidLength, 'invalid BSON document length');
+  if (size < 5 || offset + size > limit)
+    throw mongoError(ErrorCodes.InvalidLength, 'invalid BSON document length');
   if (size > MAX_COMMAND_BYTES) {
-    throw mongoError(ErrorCodes.BSONObjectTooLarge, `BSONObj size: ${size} (0x${size.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`);
+    throw mongoError(
+      ErrorCodes.BSONObjectTooLarge,
+      `BSONObj size: ${size} (0x${size.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`,
+    );
   }
   const doc = BSON.deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
   return { doc, next: offset + size };

@@ -36,3 +36,18 @@ export async function connectForConformance(): Promise<ConformanceConnection> {
     },
   };
 }
+
+/**
+ * Registers beforeAll/afterAll for a test file and returns the connection, filled in once beforeAll has run, so
+ * test files do not repeat the lifecycle boilerplate.
+ */
+export function useConformanceConnection(): ConformanceConnection {
+  const connection = {} as ConformanceConnection;
+  beforeAll(async () => {
+    Object.assign(connection, await connectForConformance());
+  });
+  afterAll(async () => {
+    await connection.close?.();
+  });
+  return connection;
+}

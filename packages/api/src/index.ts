@@ -1,0 +1,63 @@
+export { createApiApp, API_BASE_PATH, DEFAULT_READINESS_TIMEOUT_MS } from './app';
+export type { ApiDependencies, HttpSettings } from './dependencies';
+export {
+  defineRoute,
+  dataResponse,
+  pageResponse,
+  emptyResponse,
+  rawResponse,
+  type ApiModule,
+  type Route,
+  type RouteDefinition,
+  type HandlerContext,
+  type HttpMethod,
+  type ReplyFor,
+  type ResponseSpec,
+  type ResponseSpecs,
+  type SuccessStatus,
+} from './platform/route';
+export {
+  ok,
+  created,
+  accepted,
+  paginated,
+  noContent,
+  raw,
+  file,
+  type AnyReply,
+  type DataReply,
+  type PageReply,
+  type EmptyReply,
+  type RawReply,
+  type FileReply,
+} from './platform/replies';
+export {
+  paginationQuery,
+  paginationSchema,
+  pageWindow,
+  parsePagination,
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type PageWindow,
+  type Pagination,
+  type PaginationQuery,
+} from './platform/pagination';
+export {
+  errorEnvelopeSchema,
+  ERROR_CODES,
+  INTERNAL_ERROR_MESSAGE,
+  type ErrorEnvelope,
+} from './platform/error-envelope';
+export { fieldErrors, type FieldError } from './platform/validation';
+export { objectId } from './platform/common-schemas';
+export { createMetrics, type MetricsRegistry, type MetricsOptions } from './platform/metrics';
+export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './platform/openapi';
+export { REQUEST_ID_HEADER } from './platform/request-id';
+export { UNMATCHED_ROUTE } from './platform/locals';
+export {
+  checkReadiness,
+  type ReadinessProbe,
+  type ReadinessReport,
+  type ComponentStatus,
+  type ComponentState,
+} from './resources/health/readiness';

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '@conman/core';
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+/** SPEC §3 error body: `{error: {code, message, request_id, details?}}`. */
+export const errorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      request_id: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'ErrorEnvelope', description: 'Every error response (SPEC §3).' });
+
+export type ErrorEnvelope = z.output<typeof errorEnvelopeSchema>;
+
+/** What a client sees for `internal`: the real cause only goes to the logs. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

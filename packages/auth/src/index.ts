@@ -1,0 +1,3 @@
+export * from './passwords';
+export * from './jwt';
+export * from './opaque-tokens';

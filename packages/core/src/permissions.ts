@@ -1,0 +1,102 @@
+/**
+ * The permission matrix of SPEC §4.2, held once as data. Every endpoint asks `can()`; the RBAC test
+ * generates its expectations from `PERMISSION_MATRIX`, so the two can never drift apart.
+ */
+
+/** Per-app roles, lowest to highest. */
+export const ROLES = ['user', 'reviewer', 'config_manager', 'app_admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** `Y`: allowed; `N`: refused; `own`: allowed only on items the caller authored. */
+export type Grant = 'Y' | 'N' | 'own';
+
+export const CAPABILITIES = [
+  'read_app',
+  'edit_own_workspace',
+  'modify_own_changeset',
+  'submit_changeset',
+  'comment_in_review',
+  'review_changeset',
+  'move_to_draft',
+  'assemble_release',
+  'publish_release',
+  'deploy_release',
+  'approve_deployment_exception',
+  'invite_users',
+  'manage_app',
+  'manage_runtime_profiles',
+  'reveal_secret',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+type Row = Readonly<Record<Role, Grant>>;
+
+const ALL: Row = { user: 'Y', reviewer: 'Y', config_manager: 'Y', app_admin: 'Y' };
+const REVIEWER_UP: Row = { user: 'N', reviewer: 'Y', config_manager: 'Y', app_admin: 'Y' };
+const CONFIG_MANAGER_UP: Row = { user: 'N', reviewer: 'N', config_manager: 'Y', app_admin: 'Y' };
+const ADMIN_ONLY: Row = { user: 'N', reviewer: 'N', config_manager: 'N', app_admin: 'Y' };
+
+/**
+ * SPEC §4.2 row by row. "create/edit own workspace" and "create/modify own changeset" are `Y` for every
+ * role in the SPEC table: ownership of those items is enforced by the endpoints (a workspace is
+ * always its author's), not by the role.
+ */
+export const PERMISSION_MATRIX: Readonly<Record<Capability, Row>> = {
+  read_app: ALL,
+  edit_own_workspace: ALL,
+  modify_own_changeset: ALL,
+  submit_changeset: ALL,
+  comment_in_review: ALL,
+  review_changeset: REVIEWER_UP,
+  move_to_draft: { user: 'own', reviewer: 'own', config_manager: 'Y', app_admin: 'Y' },
+  assemble_release: CONFIG_MANAGER_UP,
+  publish_release: CONFIG_MANAGER_UP,
+  deploy_release: CONFIG_MANAGER_UP,
+  approve_deployment_exception: REVIEWER_UP,
+  invite_users: ADMIN_ONLY,
+  manage_app: ADMIN_ONLY,
+  manage_runtime_profiles: ADMIN_ONLY,
+  reveal_secret: ADMIN_ONLY,
+};
+
+/** Capabilities that belong to the platform, not to an app role. */
+export const PLATFORM_CAPABILITIES = ['create_app'] as const;
+export type PlatformCapability = (typeof PLATFORM_CAPABILITIES)[number];
+
+export interface Actor {
+  isPlatformAdmin: boolean;
+}
+
+export function canOnPlatform(actor: Actor, capability: PlatformCapability): boolean {
+  switch (capability) {
+    case 'create_app':
+      return actor.isPlatformAdmin;
+  }
+}
+
+export interface CanOptions {
+  /** Whether the caller authored the item; required to pass an `own` cell. */
+  isOwner?: boolean;
+}
+
+export function grantOf(role: Role, capability: Capability): Grant {
+  return PERMISSION_MATRIX[capability][role];
+}
+
+export function can(role: Role, capability: Capability, options: CanOptions = {}): boolean {
+  const grant = grantOf(role, capability);
+  if (grant === 'own') return options.isOwner === true;
+  return grant === 'Y';
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function roleRank(role: Role): number {
+  return ROLES.indexOf(role);
+}
+
+export function roleAtLeast(role: Role, minimum: Role): boolean {
+  return roleRank(role) >= roleRank(minimum);
+}

@@ -1,0 +1,27 @@
+import type { IndexSpec } from './indexes';
+import { auditIndexSpecs } from './audit';
+import {
+  apiKeyIndexSpecs,
+  appIndexSpecs,
+  inviteIndexSpecs,
+  membershipIndexSpecs,
+  notificationPreferenceIndexSpecs,
+  passwordResetTokenIndexSpecs,
+  sessionIndexSpecs,
+  userIndexSpecs,
+} from './identity';
+import { outboxIndexSpecs } from './mail';
+
+/** Every index the server ensures at startup; each domain adds its repositories' spec lists here. */
+export const allIndexSpecs: readonly IndexSpec[] = [
+  ...userIndexSpecs,
+  ...sessionIndexSpecs,
+  ...appIndexSpecs,
+  ...membershipIndexSpecs,
+  ...inviteIndexSpecs,
+  ...passwordResetTokenIndexSpecs,
+  ...apiKeyIndexSpecs,
+  ...notificationPreferenceIndexSpecs,
+  ...auditIndexSpecs,
+  ...outboxIndexSpecs,
+];

@@ -1,0 +1,102 @@
+import { ObjectId, type Collection, type Db } from 'mongodb';
+import { normalizeEmail, type User } from '@conman/core';
+import type { IndexSpec } from '../indexes';
+import { conflictOnDuplicate, parseObjectId, type InSession } from './shared';
+
+export const USERS = 'users';
+
+export interface UserDocument {
+  _id: ObjectId;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_platform_admin: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const userIndexSpecs: IndexSpec[] = [
+  { collection: USERS, key: { email: 1 }, options: { name: 'users_email_unique', unique: true } },
+];
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  isPlatformAdmin?: boolean;
+}
+
+function toUser(doc: UserDocument): User {
+  return {
+    id: doc._id.toHexString(),
+    email: doc.email,
+    name: doc.name,
+    passwordHash: doc.password_hash,
+    isPlatformAdmin: doc.is_platform_admin,
+    createdAt: doc.created_at,
+    updatedAt: doc.updated_at,
+  };
+}
+
+export class UsersRepository {
+  private readonly collection: Collection<UserDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<UserDocument>(USERS);
+  }
+
+  /** 409 when the (lowercased) email is taken — decided by the unique index, not a prior read. */
+  async create(input: NewUser, { session }: InSession = {}): Promise<User> {
+    const now = new Date();
+    const doc: UserDocument = {
+      _id: new ObjectId(),
+      email: normalizeEmail(input.email),
+      name: input.name,
+      password_hash: input.passwordHash,
+      is_platform_admin: input.isPlatformAdmin ?? false,
+      created_at: now,
+      updated_at: now,
+    };
+    await conflictOnDuplicate('A user with this email already exists', () =>
+      this.collection.insertOne(doc, { session }),
+    );
+    return toUser(doc);
+  }
+
+  async findById(id: string, { session }: InSession = {}): Promise<User | null> {
+    const _id = parseObjectId(id);
+    if (!_id) return null;
+    const doc = await this.collection.findOne({ _id }, { session });
+    return doc ? toUser(doc) : null;
+  }
+
+  async findByEmail(email: string, { session }: InSession = {}): Promise<User | null> {
+    const doc = await this.collection.findOne({ email: normalizeEmail(email) }, { session });
+    return doc ? toUser(doc) : null;
+  }
+
+  async findManyByIds(ids: readonly string[], { session }: InSession = {}): Promise<User[]> {
+    const objectIds = ids.map(parseObjectId).filter((id): id is ObjectId => id !== null);
+    const docs = await this.collection.find({ _id: { $in: objectIds } }, { session }).toArray();
+    return docs.map(toUser);
+  }
+
+  async setPassword(id: string, passwordHash: string, { session }: InSession = {}): Promise<User | null> {
+    return this.update(id, { password_hash: passwordHash }, { session });
+  }
+
+  async update(
+    id: string,
+    fields: Partial<Pick<UserDocument, 'name' | 'password_hash' | 'is_platform_admin'>>,
+    { session }: InSession = {},
+  ): Promise<User | null> {
+    const _id = parseObjectId(id);
+    if (!_id) return null;
+    const doc = await this.collection.findOneAndUpdate(
+      { _id },
+      { $set: { ...fields, updated_at: new Date() } },
+      { session, returnDocument: 'after' },
+    );
+    return doc ? toUser(doc) : null;
+  }
+}

@@ -1,0 +1,9 @@
+export { GitalyAdapter } from './gitaly-adapter';
+export { GitUnsupportedError } from './errors';
+export type {
+  GitalyAdapterConfig,
+  GitalyAuth,
+  GitalyRetryPolicy,
+  GitalyServiceUser,
+  GitalyTimeouts,
+} from './config';

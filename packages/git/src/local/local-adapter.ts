@@ -1,0 +1,261 @@
+import { access, constants, mkdir, rm, stat } from 'node:fs/promises';
+import {
+  ConflictError,
+  type BlobContent,
+  type CommitInfo,
+  type CommitSha,
+  type DiffEntry,
+  type MergeResult,
+  type RefInfo,
+  type RefUpdate,
+  type TagInfo,
+  type TreeEntry,
+} from '@conman/core';
+import type {
+  BlobRequest,
+  CherryPickRequest,
+  CommitFilesRequest,
+  CommitToBranchRequest,
+  CreateMergeCommitRequest,
+  CreateRepositoryOptions,
+  GitAdapter,
+  GitCapabilities,
+  GitHealth,
+  ListTreeOptions,
+  RebaseRequest,
+  RevertRequest,
+} from '../adapter';
+import { GitNotFoundError, MergeConflictError } from '../errors';
+import { CatFilePool } from './cat-file-pool';
+import { commitFiles, writeCommitObject } from './commit-writer';
+import { diffFiles, diffPatch } from './diff';
+import { gitText, runGit } from './git-process';
+import { materialize } from './materialize';
+import { isAncestor, mergeBase, mergeTrees } from './merge';
+import { ObjectReader } from './object-reader';
+import { listRefs, listTags, updateRefs } from './refs';
+import { cherryPick, rebase, revert } from './replay';
+import { resolveRepoDir } from './repo-paths';
+import { listTree } from './tree-listing';
+import { assertBranchName, assertObjectId } from './validation';
+
+export interface LocalGitAdapterOptions {
+  /** Directory holding every repository; created when missing. */
+  storageRoot: string;
+  /** cat-file processes per repository (default 2). */
+  catFileProcessesPerRepository?: number;
+  /** Idle time after which a cat-file process exits (default 60 s). */
+  catFileIdleMs?: number;
+}
+
+const CAPABILITIES: GitCapabilities = {
+  revert: true,
+  rebase: true,
+  cherryPick: true,
+  conflictFileList: true,
+  emptyRepoCommit: true,
+  atomicRefTransactions: true,
+  mergeTree: true,
+};
+
+/** GitAdapter over bare repositories on local disk, driven by git plumbing (GIT_BACKEND.md §2). */
+export class LocalGitAdapter implements GitAdapter {
+  readonly capabilities = CAPABILITIES;
+  private readonly pool: CatFilePool;
+  private readonly storageReady: Promise<unknown>;
+
+  constructor(private readonly options: LocalGitAdapterOptions) {
+    this.pool = new CatFilePool({
+      processesPerRepository: options.catFileProcessesPerRepository ?? 2,
+      idleMs: options.catFileIdleMs ?? 60_000,
+    });
+    this.storageReady = mkdir(options.storageRoot, { recursive: true });
+    this.storageReady.catch(() => undefined);
+  }
+
+  async checkHealth(): Promise<GitHealth> {
+    try {
+      await this.storageReady;
+      await access(this.options.storageRoot, constants.R_OK | constants.W_OK);
+      return { ok: true, backend: 'local', detail: await gitText(['--version'], { timeoutMs: 5_000 }) };
+    } catch (error) {
+      return { ok: false, backend: 'local', detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.pool.close();
+  }
+
+  /** Process ids of the cat-file processes serving a repository. */
+  async catFilePids(repoPath: string): Promise<number[]> {
+    return this.pool.pids(await this.dir(repoPath));
+  }
+
+  async createRepository(repoPath: string, options: CreateRepositoryOptions = {}): Promise<void> {
+    const branch = options.defaultBranch ?? 'main';
+    assertBranchName(branch);
+    const dir = await this.dir(repoPath);
+    if (await this.isRepository(dir))
+      throw new ConflictError('Repository already exists', { repo_path: repoPath });
+    await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, dir]);
+  }
+
+  async repositoryExists(repoPath: string): Promise<boolean> {
+    return this.isRepository(await this.dir(repoPath));
+  }
+
+  async removeRepository(repoPath: string): Promise<void> {
+    const dir = await this.dir(repoPath);
+    this.pool.closeRepository(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async resolveRef(repoPath: string, revision: string): Promise<CommitSha | null> {
+    return (await this.reader(repoPath)).resolveCommit(revision);
+  }
+
+  async listRefs(repoPath: string, prefix: string): Promise<RefInfo[]> {
+    return listRefs(await this.repo(repoPath), prefix);
+  }
+
+  async updateRefs(repoPath: string, updates: RefUpdate[]): Promise<void> {
+    return updateRefs(await this.repo(repoPath), updates);
+  }
+
+  async listTags(repoPath: string): Promise<TagInfo[]> {
+    return listTags(await this.repo(repoPath));
+  }
+
+  async createTag(repoPath: string, name: string, target: CommitSha): Promise<void> {
+    assertObjectId(target);
+    await this.updateRefs(repoPath, [{ ref: `refs/tags/${name}`, newSha: target, expectedOldSha: null }]);
+  }
+
+  async readCommit(repoPath: string, revision: string): Promise<CommitInfo> {
+    const { rawAuthor: _raw, ...info } = await (await this.reader(repoPath)).readCommit(revision);
+    return info;
+  }
+
+  async listTree(repoPath: string, revision: string, options?: ListTreeOptions): Promise<TreeEntry[]> {
+    return listTree(await this.reader(repoPath), revision, options);
+  }
+
+  async readBlob(repoPath: string, revision: string, path: string): Promise<BlobContent | null> {
+    return (await this.reader(repoPath)).readBlob(revision, path);
+  }
+
+  async readBlobs(repoPath: string, requests: BlobRequest[]): Promise<(BlobContent | null)[]> {
+    const reader = await this.reader(repoPath);
+    return Promise.all(requests.map((request) => reader.readBlob(request.revision, request.path)));
+  }
+
+  async readBlobByOid(repoPath: string, oid: string): Promise<BlobContent | null> {
+    assertObjectId(oid);
+    return (await this.reader(repoPath)).readBlobByOid(oid);
+  }
+
+  async commitFiles(repoPath: string, request: CommitFilesRequest): Promise<CommitSha> {
+    return commitFiles(await this.reader(repoPath), request);
+  }
+
+  async commitToBranch(repoPath: string, request: CommitToBranchRequest): Promise<CommitSha> {
+    const reader = await this.reader(repoPath);
+    const sha = await commitFiles(reader, request);
+    await updateRefs(reader.gitDir, [
+      { ref: request.ref, newSha: sha, expectedOldSha: request.expectedOldSha },
+    ]);
+    return sha;
+  }
+
+  async diffPatch(repoPath: string, from: string, to: string): Promise<Buffer> {
+    const reader = await this.reader(repoPath);
+    const [a, b] = await Promise.all([reader.requireCommit(from), reader.requireCommit(to)]);
+    return diffPatch(reader.gitDir, a, b);
+  }
+
+  async diffFiles(repoPath: string, from: string, to: string): Promise<DiffEntry[]> {
+    const reader = await this.reader(repoPath);
+    const [a, b] = await Promise.all([reader.requireCommit(from), reader.requireCommit(to)]);
+    return diffFiles(reader.gitDir, a, b);
+  }
+
+  async mergeBase(repoPath: string, a: string, b: string): Promise<CommitSha | null> {
+    const reader = await this.reader(repoPath);
+    const [left, right] = await Promise.all([reader.requireCommit(a), reader.requireCommit(b)]);
+    return mergeBase(reader.gitDir, left, right);
+  }
+
+  async isAncestor(repoPath: string, ancestor: string, descendant: string): Promise<boolean> {
+    const reader = await this.reader(repoPath);
+    const [a, d] = await Promise.all([reader.requireCommit(ancestor), reader.requireCommit(descendant)]);
+    return isAncestor(reader.gitDir, a, d);
+  }
+
+  async mergeCommits(repoPath: string, ours: string, theirs: string): Promise<MergeResult> {
+    const reader = await this.reader(repoPath);
+    const [o, t] = await Promise.all([reader.requireCommit(ours), reader.requireCommit(theirs)]);
+    return mergeTrees(reader.gitDir, o, t);
+  }
+
+  async createMergeCommit(repoPath: string, request: CreateMergeCommitRequest): Promise<CommitSha> {
+    const reader = await this.reader(repoPath);
+    const [ours, theirs] = await Promise.all([
+      reader.requireCommit(request.ours),
+      reader.requireCommit(request.theirs),
+    ]);
+    const merged = await mergeTrees(reader.gitDir, ours, theirs);
+    if (!merged.clean) throw new MergeConflictError(merged.conflictingPaths);
+    return writeCommitObject(reader.gitDir, {
+      tree: merged.treeSha,
+      parents: [ours, theirs],
+      message: request.message,
+      author: request.author,
+      committer: request.committer ?? request.author,
+    });
+  }
+
+  async cherryPick(repoPath: string, request: CherryPickRequest): Promise<CommitSha> {
+    return cherryPick(await this.reader(repoPath), request);
+  }
+
+  async rebase(repoPath: string, request: RebaseRequest): Promise<CommitSha> {
+    return rebase(await this.reader(repoPath), request);
+  }
+
+  async revert(repoPath: string, request: RevertRequest): Promise<CommitSha> {
+    return revert(await this.reader(repoPath), request);
+  }
+
+  async materialize(repoPath: string, revision: string, directory: string): Promise<void> {
+    const reader = await this.reader(repoPath);
+    return materialize(reader.gitDir, await reader.requireCommit(revision), directory);
+  }
+
+  private async dir(repoPath: string): Promise<string> {
+    await this.storageReady;
+    return resolveRepoDir(this.options.storageRoot, repoPath);
+  }
+
+  private async isRepository(dir: string): Promise<boolean> {
+    const checks = ['HEAD', 'objects', 'refs'].map((name) =>
+      stat(`${dir}/${name}`).then(
+        () => true,
+        () => false,
+      ),
+    );
+    return (await Promise.all(checks)).every(Boolean);
+  }
+
+  /** The repository directory; `GitNotFoundError` when no repository is there. */
+  private async repo(repoPath: string): Promise<string> {
+    const dir = await this.dir(repoPath);
+    if (!(await this.isRepository(dir)))
+      throw new GitNotFoundError(`Repository not found: ${repoPath}`, { repo_path: repoPath });
+    return dir;
+  }
+
+  private async reader(repoPath: string): Promise<ObjectReader> {
+    return new ObjectReader(this.pool, await this.repo(repoPath));
+  }
+}

@@ -1,0 +1,56 @@
+import { parseAllDocuments } from 'yaml';
+import type { CheckFailure } from './types';
+
+export type DocumentFormat = 'json' | 'yaml';
+
+export function documentFormatOf(file: string): DocumentFormat | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  return undefined;
+}
+
+export type ParseOutcome = { ok: true; documents: unknown[] } | { ok: false; failure: CheckFailure };
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function parseJson(file: string, text: string): ParseOutcome {
+  try {
+    return { ok: true, documents: [JSON.parse(text) as unknown] };
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const where = position?.[1] === undefined ? {} : lineAndColumn(text, Number(position[1]));
+    return { ok: false, failure: { check: 'parse', file, ...where, message } };
+  }
+}
+
+function parseYaml(file: string, text: string): ParseOutcome {
+  const documents = parseAllDocuments(text, { prettyErrors: false });
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const document of list) {
+    const [error] = document.errors;
+    if (error) {
+      const where = error.linePos?.[0];
+      return {
+        ok: false,
+        failure: {
+          check: 'parse',
+          file,
+          ...(where ? { line: where.line, column: where.col } : {}),
+          message: error.message,
+        },
+      };
+    }
+  }
+  return { ok: true, documents: list.map((document) => document.toJS() as unknown) };
+}
+
+/** Parses a JSON or YAML file; a YAML file may hold several documents. */
+export function parseDocument(file: string, format: DocumentFormat, text: string): ParseOutcome {
+  return format === 'json' ? parseJson(file, text) : parseYaml(file, text);
+}
