@@ -33,7 +33,9 @@ export function signSessionToken(input: SignSessionTokenInput): string {
   assertSecret(input.secret);
   const iat = input.issuedAt ?? Math.floor(Date.now() / 1000);
   const exp = iat + (input.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS);
-  return jwt.sign({ sub: input.userId, sid: input.sessionId, iat, exp }, input.secret, { algorithm: ALGORITHM });
+  return jwt.sign({ sub: input.userId, sid: input.sessionId, iat, exp }, input.secret, {
+    algorithm: ALGORITHM,
+  });
 }
 
 /**

@@ -31,7 +31,10 @@ let dummyHash: Promise<string> | undefined;
  * the same parameters and returns false, so a login for an unknown email costs the same time as one
  * with a wrong password and does not reveal whether the account exists.
  */
-export async function verifyPasswordOrDummy(storedHash: string | undefined, password: string): Promise<boolean> {
+export async function verifyPasswordOrDummy(
+  storedHash: string | undefined,
+  password: string,
+): Promise<boolean> {
   if (storedHash !== undefined) return verifyPassword(storedHash, password);
   dummyHash ??= hashPassword('dummy password that is never a real credential');
   await verifyPassword(await dummyHash, password);

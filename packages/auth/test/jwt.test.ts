@@ -72,6 +72,8 @@ describe('session tokens', () => {
   });
 
   it('refuses short secrets', () => {
-    expect(() => signSessionToken({ userId: 'u', sessionId: 's', secret: 'short' })).toThrow(/at least 32 bytes/);
+    expect(() => signSessionToken({ userId: 'u', sessionId: 's', secret: 'short' })).toThrow(
+      /at least 32 bytes/,
+    );
   });
 });

@@ -29,9 +29,9 @@ describe('password hashing', () => {
     const hash = await hashPassword('tangerine orbit lantern');
     await expect(verifyPasswordOrDummy(hash, 'tangerine orbit lantern')).resolves.toBe(true);
     await expect(verifyPasswordOrDummy(undefined, 'tangerine orbit lantern')).resolves.toBe(false);
-    await expect(verifyPasswordOrDummy(undefined, 'dummy password that is never a real credential')).resolves.toBe(
-      false,
-    );
+    await expect(
+      verifyPasswordOrDummy(undefined, 'dummy password that is never a real credential'),
+    ).resolves.toBe(false);
   });
 
   it('spends comparable time on unknown users and wrong passwords', async () => {

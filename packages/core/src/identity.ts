@@ -119,3 +119,15 @@ export interface NotificationPreferences {
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+
+/** An ordered deployment stage of an app (SPEC §6.1); ids stay stable across updates of the set. */
+export interface Environment {
+  id: string;
+  appId: string;
+  name: string;
+  position: number;
+  isCanonical: boolean;
+  runtimeProfileId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}

@@ -74,7 +74,7 @@ export interface JobError {
   message: string;
 }
 
-/** The `jobs` document as the application sees it (SPEC §8); `id` is a UUIDv7. */
+/** The `jobs` document as the application sees it (SPEC §8); `id` is the ObjectId as 24-char hex. */
 export interface JobRecord {
   id: string;
   type: JobType;
@@ -169,7 +169,7 @@ export function canRetry(progress: JobProgress): boolean {
 }
 
 /** Exponential backoff before attempt `nextAttempt` (2nd attempt waits `baseMs`), capped. */
-export function retryDelayMs(nextAttempt: number, baseMs = 1000, capMs = 5 * MINUTE): number {
+export function jobRetryDelayMs(nextAttempt: number, baseMs = 1000, capMs = 5 * MINUTE): number {
   const exponent = Math.max(0, nextAttempt - 2);
   return Math.min(capMs, baseMs * 2 ** exponent);
 }

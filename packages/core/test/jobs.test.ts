@@ -8,7 +8,7 @@ import {
   isJobType,
   jobFamilyOf,
   jobStatesAllowing,
-  retryDelayMs,
+  jobRetryDelayMs,
   transitionJob,
   type JobEvent,
   type JobState,
@@ -99,9 +99,9 @@ describe('job type defaults', () => {
   });
 
   it('retry delays grow exponentially up to the cap', () => {
-    expect(retryDelayMs(2, 100)).toBe(100);
-    expect(retryDelayMs(3, 100)).toBe(200);
-    expect(retryDelayMs(5, 100)).toBe(800);
-    expect(retryDelayMs(30, 100, 5000)).toBe(5000);
+    expect(jobRetryDelayMs(2, 100)).toBe(100);
+    expect(jobRetryDelayMs(3, 100)).toBe(200);
+    expect(jobRetryDelayMs(5, 100)).toBe(800);
+    expect(jobRetryDelayMs(30, 100, 5000)).toBe(5000);
   });
 });

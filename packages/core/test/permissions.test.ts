@@ -63,7 +63,8 @@ describe('permission matrix', () => {
           const lowRole = ROLES[low] as Role;
           const highRole = ROLES[high] as Role;
           for (const isOwner of [true, false]) {
-            if (can(lowRole, capability, { isOwner })) expect(can(highRole, capability, { isOwner })).toBe(true);
+            if (can(lowRole, capability, { isOwner }))
+              expect(can(highRole, capability, { isOwner })).toBe(true);
           }
         }
       }

@@ -3,6 +3,7 @@ import { auditIndexSpecs } from './audit';
 import {
   apiKeyIndexSpecs,
   appIndexSpecs,
+  environmentIndexSpecs,
   inviteIndexSpecs,
   membershipIndexSpecs,
   notificationPreferenceIndexSpecs,
@@ -17,6 +18,7 @@ export const allIndexSpecs: readonly IndexSpec[] = [
   ...userIndexSpecs,
   ...sessionIndexSpecs,
   ...appIndexSpecs,
+  ...environmentIndexSpecs,
   ...membershipIndexSpecs,
   ...inviteIndexSpecs,
   ...passwordResetTokenIndexSpecs,

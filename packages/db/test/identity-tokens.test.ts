@@ -30,7 +30,9 @@ beforeAll(async () => {
   const apps = new AppsRepository(database.db);
   appId = (await apps.create({ name: 'a', repoPath: 'a.git', integrationBranch: 'main' })).id;
   otherAppId = (await apps.create({ name: 'b', repoPath: 'b.git', integrationBranch: 'main' })).id;
-  userId = (await new UsersRepository(database.db).create({ email: 'admin@x.io', name: 'A', passwordHash: 'h' })).id;
+  userId = (
+    await new UsersRepository(database.db).create({ email: 'admin@x.io', name: 'A', passwordHash: 'h' })
+  ).id;
 });
 
 afterAll(() => database.close());
@@ -102,7 +104,15 @@ describe('password reset tokens', () => {
 
 describe('API keys', () => {
   const key = (name: string, tokenHash: string, expiresAt: Date | null = null) =>
-    apiKeys.create({ appId, name, role: 'config_manager', tokenHash, displayPrefix: 'cmk_abcd', createdBy: userId, expiresAt });
+    apiKeys.create({
+      appId,
+      name,
+      role: 'config_manager',
+      tokenHash,
+      displayPrefix: 'cmk_abcd',
+      createdBy: userId,
+      expiresAt,
+    });
 
   it('authenticate by hash and record their last use', async () => {
     const created = await key('ci', 'key-hash-1');

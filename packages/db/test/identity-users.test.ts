@@ -44,9 +44,9 @@ describe('users', () => {
 
   it('refuses a second account with the same email in any case (unique index)', async () => {
     await users.create({ email: 'bob@example.com', name: 'Bob', passwordHash: 'h' });
-    await expect(users.create({ email: 'BOB@example.com', name: 'Bob 2', passwordHash: 'h' })).rejects.toThrow(
-      ConflictError,
-    );
+    await expect(
+      users.create({ email: 'BOB@example.com', name: 'Bob 2', passwordHash: 'h' }),
+    ).rejects.toThrow(ConflictError);
   });
 
   it('treats malformed and unknown ids as not found', async () => {
@@ -58,14 +58,27 @@ describe('users', () => {
     const id = await newUser();
     expect((await users.setPassword(id, 'new-hash'))?.passwordHash).toBe('new-hash');
   });
+
+  it('updates name and platform-admin flag', async () => {
+    const id = await newUser();
+    const updated = await users.update(id, { name: 'Renamed', isPlatformAdmin: true });
+    expect(updated).toMatchObject({ name: 'Renamed', isPlatformAdmin: true, passwordHash: 'hash' });
+  });
 });
 
 describe('sessions', () => {
   it('finds live sessions of their own user only', async () => {
     const userId = await newUser();
     const otherUser = await newUser();
-    const session = await sessions.create({ userId, expiresAt: new Date(Date.now() + 60_000), clientIp: '10.0.0.1' });
-    expect(await sessions.findActive(session.id, userId)).toMatchObject({ id: session.id, clientIp: '10.0.0.1' });
+    const session = await sessions.create({
+      userId,
+      expiresAt: new Date(Date.now() + 60_000),
+      clientIp: '10.0.0.1',
+    });
+    expect(await sessions.findActive(session.id, userId)).toMatchObject({
+      id: session.id,
+      clientIp: '10.0.0.1',
+    });
     expect(await sessions.findActive(session.id, otherUser)).toBeNull();
   });
 
@@ -94,12 +107,12 @@ describe('apps', () => {
     const app = await apps.create({ name: 'billing', repoPath: 'billing.git', integrationBranch: 'main' });
     expect(app.settings.required_approvals).toBe(1);
     expect(app.settings.allow_self_approval).toBe(false);
-    await expect(apps.create({ name: 'billing', repoPath: 'other.git', integrationBranch: 'main' })).rejects.toThrow(
-      ConflictError,
-    );
-    await expect(apps.create({ name: 'other', repoPath: 'billing.git', integrationBranch: 'main' })).rejects.toThrow(
-      ConflictError,
-    );
+    await expect(
+      apps.create({ name: 'billing', repoPath: 'other.git', integrationBranch: 'main' }),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      apps.create({ name: 'other', repoPath: 'billing.git', integrationBranch: 'main' }),
+    ).rejects.toThrow(ConflictError);
   });
 
   it('lists all apps or the given ones, and updates settings', async () => {
@@ -115,7 +128,11 @@ describe('apps', () => {
 describe('memberships', () => {
   async function appWithAdmin(): Promise<{ appId: string; adminId: string }> {
     counter += 1;
-    const app = await apps.create({ name: `m-${counter}`, repoPath: `m-${counter}.git`, integrationBranch: 'main' });
+    const app = await apps.create({
+      name: `m-${counter}`,
+      repoPath: `m-${counter}.git`,
+      integrationBranch: 'main',
+    });
     const adminId = await newUser();
     await memberships.add(app.id, adminId, 'app_admin');
     return { appId: app.id, adminId };
@@ -131,23 +148,37 @@ describe('memberships', () => {
   it('never removes or demotes the last app_admin', async () => {
     const { appId, adminId } = await appWithAdmin();
     const { client } = database;
-    await expect(inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'user', { session }))).rejects.toThrow(
-      ConflictError,
-    );
-    await expect(inTransaction(client, (session) => memberships.remove(appId, adminId, { session }))).rejects.toThrow(
-      ConflictError,
-    );
+    await expect(
+      inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'user', { session })),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      inTransaction(client, (session) => memberships.remove(appId, adminId, { session })),
+    ).rejects.toThrow(ConflictError);
     const secondAdmin = await newUser();
     await memberships.add(appId, secondAdmin, 'app_admin');
     await inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'reviewer', { session }));
     expect((await memberships.find(appId, adminId))?.role).toBe('reviewer');
-    await expect(inTransaction(client, (session) => memberships.remove(appId, secondAdmin, { session }))).rejects.toThrow(
-      ConflictError,
-    );
-    expect(await inTransaction(client, (session) => memberships.remove(appId, adminId, { session }))).toMatchObject({
+    await expect(
+      inTransaction(client, (session) => memberships.remove(appId, secondAdmin, { session })),
+    ).rejects.toThrow(ConflictError);
+    expect(
+      await inTransaction(client, (session) => memberships.remove(appId, adminId, { session })),
+    ).toMatchObject({
       userId: adminId,
     });
     expect((await memberships.listForApp(appId)).map((m) => m.userId)).toEqual([secondAdmin]);
+  });
+
+  it('lets only one of two concurrent demotions of the last two admins succeed', async () => {
+    const { appId, adminId } = await appWithAdmin();
+    const secondAdmin = await newUser();
+    await memberships.add(appId, secondAdmin, 'app_admin');
+    const demote = (userId: string) =>
+      inTransaction(database.client, (session) => memberships.changeRole(appId, userId, 'user', { session }));
+    const outcomes = await Promise.allSettled([demote(adminId), demote(secondAdmin)]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const admins = (await memberships.listForApp(appId)).filter((member) => member.role === 'app_admin');
+    expect(admins).toHaveLength(1);
   });
 
   it('answers null for members of other apps', async () => {

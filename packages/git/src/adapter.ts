@@ -154,9 +154,12 @@ export interface GitAdapter {
   // --- reading
   readCommit(repoPath: string, revision: string): Promise<CommitInfo>;
   listTree(repoPath: string, revision: string, options?: ListTreeOptions): Promise<TreeEntry[]>;
-  /** The blob at `path` in `revision`, or `null` when the path does not exist or is not a blob. */
+  /**
+   * The blob at `path` in `revision`, or `null` when the path does not exist or is not a blob.
+   * A revision that does not exist is `GitNotFoundError`, not `null`.
+   */
   readBlob(repoPath: string, revision: string, path: string): Promise<BlobContent | null>;
-  /** Batch form of `readBlob`; results are in request order. */
+  /** Batch form of `readBlob` (same null/not-found rules); results are in request order. */
   readBlobs(repoPath: string, requests: BlobRequest[]): Promise<(BlobContent | null)[]>;
   readBlobByOid(repoPath: string, oid: ObjectId): Promise<BlobContent | null>;
 

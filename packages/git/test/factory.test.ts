@@ -1,8 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitAdapter, LocalGitAdapter } from '../src';
-import { GitalyAdapter } from '../src/gitaly';
+import { createGitAdapter, GitalyAdapter, LocalGitAdapter } from '../src';
 
 let root: string;
 

@@ -74,7 +74,7 @@ describe('cat-file pool', () => {
   });
 
   it('closes idle processes and starts a new one on demand', async () => {
-    const adapter = new LocalGitAdapter({ storageRoot: join(root, 'idle'), catFileIdleMs: 20 });
+    const adapter = new LocalGitAdapter({ storageRoot: join(root, 'idle'), idleProcessMs: 20 });
     try {
       const sha = await seedRepository(adapter, 'repo.git', { 'a.txt': 'A' });
       expect(await readText(adapter, 'repo.git', sha, 'a.txt')).toBe('A');

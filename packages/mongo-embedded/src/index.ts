@@ -44,16 +44,22 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
     startedAt: new Date(),
   };
   const dispatcher = new CommandDispatcher(engine, identity);
-  const server = await listen(dispatcher, host, options.port ?? 0);
+  const server = await listen(dispatcher, host, options.port ?? 0).catch(async (error: unknown) => {
+    await persistence?.close();
+    throw error;
+  });
   identity.port = server.port;
 
   let sweeping = false;
   const ttlTimer = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    void sweepExpiredDocuments(engine).finally(() => {
-      sweeping = false;
-    });
+    // A sweep that fails (its collection dropped meanwhile, a journal write error) is simply retried next tick.
+    sweepExpiredDocuments(engine)
+      .catch(() => undefined)
+      .finally(() => {
+        sweeping = false;
+      });
   }, options.ttlSweepIntervalMs ?? 1000);
   const maintenanceTimer = setInterval(() => {
     dispatcher.reapExpiredTransactions();

@@ -20,7 +20,11 @@ export interface AuditEventDocument {
 }
 
 export const auditIndexSpecs: IndexSpec[] = [
-  { collection: AUDIT_EVENTS, key: { app_id: 1, created_at: -1, _id: -1 }, options: { name: 'audit_app_time' } },
+  {
+    collection: AUDIT_EVENTS,
+    key: { app_id: 1, created_at: -1, _id: -1 },
+    options: { name: 'audit_app_time' },
+  },
   {
     collection: AUDIT_EVENTS,
     key: { app_id: 1, entity_type: 1, entity_id: 1, created_at: -1 },

@@ -19,8 +19,16 @@ export interface ApiKeyDocument {
 }
 
 export const apiKeyIndexSpecs: IndexSpec[] = [
-  { collection: API_KEYS, key: { token_hash: 1 }, options: { name: 'api_keys_token_hash_unique', unique: true } },
-  { collection: API_KEYS, key: { app_id: 1, name: 1 }, options: { name: 'api_keys_app_name_unique', unique: true } },
+  {
+    collection: API_KEYS,
+    key: { token_hash: 1 },
+    options: { name: 'api_keys_token_hash_unique', unique: true },
+  },
+  {
+    collection: API_KEYS,
+    key: { app_id: 1, name: 1 },
+    options: { name: 'api_keys_app_name_unique', unique: true },
+  },
 ];
 
 export interface NewApiKey {

@@ -73,7 +73,9 @@ export class AppsRepository {
 
   /** All apps (platform admins) or those with the given ids (members), by name. */
   async list(ids?: readonly string[]): Promise<App[]> {
-    const filter = ids ? { _id: { $in: ids.map(parseObjectId).filter((id): id is ObjectId => id !== null) } } : {};
+    const filter = ids
+      ? { _id: { $in: ids.map(parseObjectId).filter((id): id is ObjectId => id !== null) } }
+      : {};
     const docs = await this.collection.find(filter).sort({ name: 1 }).toArray();
     return docs.map(toApp);
   }

@@ -7,3 +7,4 @@ export * from './invites';
 export * from './password-reset-tokens';
 export * from './api-keys';
 export * from './notification-preferences';
+export * from './environments';

@@ -17,9 +17,21 @@ export interface InviteDocument {
 }
 
 export const inviteIndexSpecs: IndexSpec[] = [
-  { collection: INVITES, key: { token_hash: 1 }, options: { name: 'invites_token_hash_unique', unique: true } },
-  { collection: INVITES, key: { app_id: 1, email: 1 }, options: { name: 'invites_app_email_unique', unique: true } },
-  { collection: INVITES, key: { expires_at: 1 }, options: { name: 'invites_expiry_ttl', expireAfterSeconds: 0 } },
+  {
+    collection: INVITES,
+    key: { token_hash: 1 },
+    options: { name: 'invites_token_hash_unique', unique: true },
+  },
+  {
+    collection: INVITES,
+    key: { app_id: 1, email: 1 },
+    options: { name: 'invites_app_email_unique', unique: true },
+  },
+  {
+    collection: INVITES,
+    key: { expires_at: 1 },
+    options: { name: 'invites_expiry_ttl', expireAfterSeconds: 0 },
+  },
 ];
 
 export interface NewInvite {
@@ -81,7 +93,10 @@ export class InvitesRepository {
   async listForApp(appId: string, now = new Date()): Promise<Invite[]> {
     const app_id = parseObjectId(appId);
     if (!app_id) return [];
-    const docs = await this.collection.find({ app_id, expires_at: { $gt: now } }).sort({ created_at: 1 }).toArray();
+    const docs = await this.collection
+      .find({ app_id, expires_at: { $gt: now } })
+      .sort({ created_at: 1 })
+      .toArray();
     return docs.map(toInvite);
   }
 
@@ -114,7 +129,10 @@ export class InvitesRepository {
 
   /** Takes the unexpired invite with this token hash out of the collection; null when none. */
   async consume(tokenHash: string, { session }: InSession = {}, now = new Date()): Promise<Invite | null> {
-    const doc = await this.collection.findOneAndDelete({ token_hash: tokenHash, expires_at: { $gt: now } }, { session });
+    const doc = await this.collection.findOneAndDelete(
+      { token_hash: tokenHash, expires_at: { $gt: now } },
+      { session },
+    );
     return doc ? toInvite(doc) : null;
   }
 }

@@ -84,7 +84,12 @@ export class MembershipsRepository {
    * Changes a role; refuses to demote the last app_admin. Run it inside a transaction so the
    * last-admin check and the write see one snapshot.
    */
-  async changeRole(appId: string, userId: string, role: Role, { session }: InSession = {}): Promise<AppMembership | null> {
+  async changeRole(
+    appId: string,
+    userId: string,
+    role: Role,
+    { session }: InSession = {},
+  ): Promise<AppMembership | null> {
     const current = await this.find(appId, userId, { session });
     if (!current) return null;
     if (current.role === 'app_admin' && role !== 'app_admin') await this.assertAnotherAdmin(current, session);
@@ -109,7 +114,11 @@ export class MembershipsRepository {
     const app_id = toObjectId(admin.appId);
     // Touching every admin row of the app makes two concurrent demotions write-conflict in their
     // transactions, so they cannot both pass this check.
-    await this.collection.updateMany({ app_id, role: 'app_admin' }, { $set: { updated_at: new Date() } }, { session });
+    await this.collection.updateMany(
+      { app_id, role: 'app_admin' },
+      { $set: { updated_at: new Date() } },
+      { session },
+    );
     const admins = await this.collection.countDocuments({ app_id, role: 'app_admin' }, { session });
     if (admins <= 1) throw new ConflictError(LAST_ADMIN);
   }

@@ -27,7 +27,11 @@ export class NotificationPreferencesRepository {
     return { userId, emailEnabled: doc?.email_enabled ?? true };
   }
 
-  async set(userId: string, emailEnabled: boolean, { session }: InSession = {}): Promise<NotificationPreferences> {
+  async set(
+    userId: string,
+    emailEnabled: boolean,
+    { session }: InSession = {},
+  ): Promise<NotificationPreferences> {
     await this.collection.updateOne(
       { _id: toObjectId(userId) },
       { $set: { email_enabled: emailEnabled, updated_at: new Date() } },

@@ -43,7 +43,12 @@ export class PasswordResetTokensRepository {
     this.collection = db.collection<PasswordResetTokenDocument>(PASSWORD_RESET_TOKENS);
   }
 
-  async create(userId: string, tokenHash: string, expiresAt: Date, { session }: InSession = {}): Promise<PasswordResetToken> {
+  async create(
+    userId: string,
+    tokenHash: string,
+    expiresAt: Date,
+    { session }: InSession = {},
+  ): Promise<PasswordResetToken> {
     const doc: PasswordResetTokenDocument = {
       _id: new ObjectId(),
       user_id: toObjectId(userId),
@@ -56,8 +61,15 @@ export class PasswordResetTokensRepository {
   }
 
   /** Single use: removes the unexpired token and returns it, or null. */
-  async consume(tokenHash: string, { session }: InSession = {}, now = new Date()): Promise<PasswordResetToken | null> {
-    const doc = await this.collection.findOneAndDelete({ token_hash: tokenHash, expires_at: { $gt: now } }, { session });
+  async consume(
+    tokenHash: string,
+    { session }: InSession = {},
+    now = new Date(),
+  ): Promise<PasswordResetToken | null> {
+    const doc = await this.collection.findOneAndDelete(
+      { token_hash: tokenHash, expires_at: { $gt: now } },
+      { session },
+    );
     return doc ? toToken(doc) : null;
   }
 

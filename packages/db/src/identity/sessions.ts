@@ -17,7 +17,11 @@ export interface SessionDocument {
 export const sessionIndexSpecs: IndexSpec[] = [
   { collection: SESSIONS, key: { user_id: 1 }, options: { name: 'sessions_user' } },
   // TTL cleanup only; lookups also compare expires_at because the sweeper runs periodically.
-  { collection: SESSIONS, key: { expires_at: 1 }, options: { name: 'sessions_expiry_ttl', expireAfterSeconds: 0 } },
+  {
+    collection: SESSIONS,
+    key: { expires_at: 1 },
+    options: { name: 'sessions_expiry_ttl', expireAfterSeconds: 0 },
+  },
 ];
 
 export interface NewSession {

@@ -26,6 +26,12 @@ export interface NewUser {
   isPlatformAdmin?: boolean;
 }
 
+export interface UserChanges {
+  name?: string;
+  passwordHash?: string;
+  isPlatformAdmin?: boolean;
+}
+
 function toUser(doc: UserDocument): User {
   return {
     id: doc._id.toHexString(),
@@ -81,20 +87,21 @@ export class UsersRepository {
     return docs.map(toUser);
   }
 
-  async setPassword(id: string, passwordHash: string, { session }: InSession = {}): Promise<User | null> {
-    return this.update(id, { password_hash: passwordHash }, { session });
+  async setPassword(id: string, passwordHash: string, options: InSession = {}): Promise<User | null> {
+    return this.update(id, { passwordHash }, options);
   }
 
-  async update(
-    id: string,
-    fields: Partial<Pick<UserDocument, 'name' | 'password_hash' | 'is_platform_admin'>>,
-    { session }: InSession = {},
-  ): Promise<User | null> {
+  /** Used by bootstrap-admin to reset an existing account. */
+  async update(id: string, changes: UserChanges, { session }: InSession = {}): Promise<User | null> {
     const _id = parseObjectId(id);
     if (!_id) return null;
+    const fields: Partial<UserDocument> = { updated_at: new Date() };
+    if (changes.name !== undefined) fields.name = changes.name;
+    if (changes.passwordHash !== undefined) fields.password_hash = changes.passwordHash;
+    if (changes.isPlatformAdmin !== undefined) fields.is_platform_admin = changes.isPlatformAdmin;
     const doc = await this.collection.findOneAndUpdate(
       { _id },
-      { $set: { ...fields, updated_at: new Date() } },
+      { $set: fields },
       { session, returnDocument: 'after' },
     );
     return doc ? toUser(doc) : null;

@@ -49,7 +49,11 @@ export interface OutboxDocument {
 
 export const outboxIndexSpecs: IndexSpec[] = [
   { collection: NOTIFICATION_OUTBOX, key: { state: 1, next_attempt_at: 1 }, options: { name: 'outbox_due' } },
-  { collection: NOTIFICATION_OUTBOX, key: { state: 1, lease_expires_at: 1 }, options: { name: 'outbox_lease' } },
+  {
+    collection: NOTIFICATION_OUTBOX,
+    key: { state: 1, lease_expires_at: 1 },
+    options: { name: 'outbox_lease' },
+  },
 ];
 
 export interface RetryPolicy {
@@ -126,7 +130,11 @@ export class MailOutbox {
         ],
       },
       {
-        $set: { state: 'sending', lease_token: leaseToken, lease_expires_at: new Date(now.getTime() + leaseMs) },
+        $set: {
+          state: 'sending',
+          lease_token: leaseToken,
+          lease_expires_at: new Date(now.getTime() + leaseMs),
+        },
       },
       { sort: { next_attempt_at: 1 }, returnDocument: 'after' },
     );

@@ -109,12 +109,24 @@ function asBlobContent(entry: BlobEntry | null): BlobContent | null {
   return { oid: entry.oid, size: entry.size, content: entry.content };
 }
 
+/**
+ * GetBlobs answers an unknown revision like a missing path, so the revisions behind missing answers are
+ * resolved once more: a missing revision is "not found", a missing path is `null`.
+ */
 export async function readBlobs(
   context: GitalyContext,
   repoPath: string,
   requests: BlobRequest[],
 ): Promise<(BlobContent | null)[]> {
   const entries = await getBlobs(context, repoPath, requests, true);
+  const unanswered = new Set(
+    requests.filter((_, index) => !entries[index]).map((request) => request.revision),
+  );
+  for (const revision of unanswered) {
+    if (!(await resolveRef(context, repoPath, revision))) {
+      throw new GitNotFoundError(`Revision not found: ${revision}`, { revision });
+    }
+  }
   return entries.map(asBlobContent);
 }
 

@@ -133,7 +133,8 @@ export async function updateRefs(
   } catch (error) {
     if (!isRpcError(error, ...CAS_FAILURE_CODES)) throw toGitError(error, 'updateRefs');
     // A single fresh update names its stale ref without another round trip.
-    if (updates.length === 1 && !error.retried) throw new RefConflictError(updates.map((update) => update.ref));
+    if (updates.length === 1 && !error.retried)
+      throw new RefConflictError(updates.map((update) => update.ref));
     const refs = updates.map((update) => update.ref);
     const current = await readRefValues(context, repoPath, refs).catch((readError: unknown) => {
       throw toGitError(readError, 'updateRefs');

@@ -1,39 +1,11 @@
-import type { CommitSha, FileChange, GitSignature } from '@conman/core';
+import type { CommitSha, FileChange } from '@conman/core';
 import type { CommitFilesRequest } from '../adapter';
-import { gitText } from './git-process';
-import { MktreeSession } from './mktree-session';
-import { signatureEnv, type RawSignature } from './object-format';
-import type { ObjectReader } from './object-reader';
+import type { ObjectStore } from './object-store';
 import { TreeEditor } from './tree-editor';
-import { assertObjectId, assertWritablePath } from './validation';
+import { assertWritablePath } from './validation';
 
 const REGULAR = '100644';
 const EXECUTABLE = '100755';
-
-export async function writeBlob(gitDir: string, content: Buffer): Promise<string> {
-  return gitText(['hash-object', '-w', '--stdin'], { gitDir, input: content });
-}
-
-export interface CommitObjectRequest {
-  tree: string;
-  parents: CommitSha[];
-  message: string;
-  author: GitSignature | RawSignature;
-  committer: GitSignature | RawSignature;
-}
-
-/** `commit-tree`: the message travels on stdin, identities in the environment, never as arguments. */
-export async function writeCommitObject(gitDir: string, request: CommitObjectRequest): Promise<CommitSha> {
-  assertObjectId(request.tree);
-  request.parents.forEach(assertObjectId);
-  const args = ['commit-tree', request.tree, ...request.parents.flatMap((parent) => ['-p', parent])];
-  const message = request.message.endsWith('\n') ? request.message : `${request.message}\n`;
-  return gitText(args, {
-    gitDir,
-    input: message,
-    env: { ...signatureEnv('AUTHOR', request.author), ...signatureEnv('COMMITTER', request.committer) },
-  });
-}
 
 function changedPaths(change: FileChange): string[] {
   return change.action === 'move' ? [change.from, change.to] : [change.path];
@@ -69,32 +41,23 @@ async function applyChange(
 
 /**
  * Builds a commit from a parent and a list of changes without index or working tree: blobs are
- * hashed in parallel while the trees on the changed paths load, then only those trees are rewritten.
+ * written in parallel while the trees on the changed paths load, then only those trees are rewritten.
  */
-export async function commitFiles(reader: ObjectReader, request: CommitFilesRequest): Promise<CommitSha> {
+export async function commitFiles(store: ObjectStore, request: CommitFilesRequest): Promise<CommitSha> {
   request.changes.flatMap(changedPaths).forEach(assertWritablePath);
-  const parent = request.parent === null ? null : await reader.readCommit(request.parent);
+  const parent = request.parent === null ? null : await store.readCommit(request.parent);
   const blobs = request.changes.map((change) => {
     const content = change.action === 'delete' ? undefined : change.content;
-    return content ? writeBlob(reader.gitDir, content) : null;
+    return content ? store.writeBlob(content) : null;
   });
   // Unobserved rejections would crash the process if applying a change fails first.
   blobs.forEach((blob) => blob?.catch(() => undefined));
-  const editor = new TreeEditor(reader, parent?.tree ?? null);
+  const editor = new TreeEditor(store, parent?.tree ?? null);
   for (const [index, change] of request.changes.entries()) {
     await applyChange(editor, change, () => blobs[index] as Promise<string>);
   }
-  const session = new MktreeSession(reader.gitDir);
-  let tree: string;
-  try {
-    tree = await editor.write(session);
-    await session.finish();
-  } catch (error) {
-    session.abort();
-    throw error;
-  }
-  return writeCommitObject(reader.gitDir, {
-    tree,
+  return store.writeCommit({
+    tree: await editor.write(),
     parents: parent ? [parent.sha] : [],
     message: request.message,
     author: request.author,

@@ -27,12 +27,13 @@ import type {
 } from '../adapter';
 import { GitNotFoundError, MergeConflictError } from '../errors';
 import { CatFilePool } from './cat-file-pool';
-import { commitFiles, writeCommitObject } from './commit-writer';
+import { ObjectWriters } from './object-writers';
+import { commitFiles } from './commit-writer';
 import { diffFiles, diffPatch } from './diff';
 import { gitText, runGit } from './git-process';
 import { materialize } from './materialize';
 import { isAncestor, mergeBase, mergeTrees } from './merge';
-import { ObjectReader } from './object-reader';
+import { ObjectStore } from './object-store';
 import { listRefs, listTags, updateRefs } from './refs';
 import { cherryPick, rebase, revert } from './replay';
 import { resolveRepoDir } from './repo-paths';
@@ -44,8 +45,8 @@ export interface LocalGitAdapterOptions {
   storageRoot: string;
   /** cat-file processes per repository (default 2). */
   catFileProcessesPerRepository?: number;
-  /** Idle time after which a cat-file process exits (default 60 s). */
-  catFileIdleMs?: number;
+  /** Idle time after which a long-lived cat-file or object-writing process exits (default 60 s). */
+  idleProcessMs?: number;
 }
 
 const CAPABILITIES: GitCapabilities = {
@@ -62,13 +63,16 @@ const CAPABILITIES: GitCapabilities = {
 export class LocalGitAdapter implements GitAdapter {
   readonly capabilities = CAPABILITIES;
   private readonly pool: CatFilePool;
+  private readonly writers: ObjectWriters;
   private readonly storageReady: Promise<unknown>;
 
   constructor(private readonly options: LocalGitAdapterOptions) {
+    const idleMs = options.idleProcessMs ?? 60_000;
     this.pool = new CatFilePool({
       processesPerRepository: options.catFileProcessesPerRepository ?? 2,
-      idleMs: options.catFileIdleMs ?? 60_000,
+      idleMs,
     });
+    this.writers = new ObjectWriters(idleMs);
     this.storageReady = mkdir(options.storageRoot, { recursive: true });
     this.storageReady.catch(() => undefined);
   }
@@ -85,6 +89,7 @@ export class LocalGitAdapter implements GitAdapter {
 
   async close(): Promise<void> {
     this.pool.close();
+    await this.writers.close();
   }
 
   /** Process ids of the cat-file processes serving a repository. */
@@ -108,11 +113,12 @@ export class LocalGitAdapter implements GitAdapter {
   async removeRepository(repoPath: string): Promise<void> {
     const dir = await this.dir(repoPath);
     this.pool.closeRepository(dir);
+    this.writers.closeRepository(dir);
     await rm(dir, { recursive: true, force: true });
   }
 
   async resolveRef(repoPath: string, revision: string): Promise<CommitSha | null> {
-    return (await this.reader(repoPath)).resolveCommit(revision);
+    return (await this.store(repoPath)).resolveCommit(revision);
   }
 
   async listRefs(repoPath: string, prefix: string): Promise<RefInfo[]> {
@@ -133,80 +139,80 @@ export class LocalGitAdapter implements GitAdapter {
   }
 
   async readCommit(repoPath: string, revision: string): Promise<CommitInfo> {
-    const { rawAuthor: _raw, ...info } = await (await this.reader(repoPath)).readCommit(revision);
+    const { rawAuthor: _raw, ...info } = await (await this.store(repoPath)).readCommit(revision);
     return info;
   }
 
   async listTree(repoPath: string, revision: string, options?: ListTreeOptions): Promise<TreeEntry[]> {
-    return listTree(await this.reader(repoPath), revision, options);
+    return listTree(await this.store(repoPath), revision, options);
   }
 
   async readBlob(repoPath: string, revision: string, path: string): Promise<BlobContent | null> {
-    return (await this.reader(repoPath)).readBlob(revision, path);
+    return (await this.store(repoPath)).readBlob(revision, path);
   }
 
   async readBlobs(repoPath: string, requests: BlobRequest[]): Promise<(BlobContent | null)[]> {
-    const reader = await this.reader(repoPath);
-    return Promise.all(requests.map((request) => reader.readBlob(request.revision, request.path)));
+    const store = await this.store(repoPath);
+    return Promise.all(requests.map((request) => store.readBlob(request.revision, request.path)));
   }
 
   async readBlobByOid(repoPath: string, oid: string): Promise<BlobContent | null> {
     assertObjectId(oid);
-    return (await this.reader(repoPath)).readBlobByOid(oid);
+    return (await this.store(repoPath)).readBlobByOid(oid);
   }
 
   async commitFiles(repoPath: string, request: CommitFilesRequest): Promise<CommitSha> {
-    return commitFiles(await this.reader(repoPath), request);
+    return commitFiles(await this.store(repoPath), request);
   }
 
   async commitToBranch(repoPath: string, request: CommitToBranchRequest): Promise<CommitSha> {
-    const reader = await this.reader(repoPath);
-    const sha = await commitFiles(reader, request);
-    await updateRefs(reader.gitDir, [
+    const store = await this.store(repoPath);
+    const sha = await commitFiles(store, request);
+    await updateRefs(store.gitDir, [
       { ref: request.ref, newSha: sha, expectedOldSha: request.expectedOldSha },
     ]);
     return sha;
   }
 
   async diffPatch(repoPath: string, from: string, to: string): Promise<Buffer> {
-    const reader = await this.reader(repoPath);
-    const [a, b] = await Promise.all([reader.requireCommit(from), reader.requireCommit(to)]);
-    return diffPatch(reader.gitDir, a, b);
+    const store = await this.store(repoPath);
+    const [a, b] = await Promise.all([store.requireCommit(from), store.requireCommit(to)]);
+    return diffPatch(store.gitDir, a, b);
   }
 
   async diffFiles(repoPath: string, from: string, to: string): Promise<DiffEntry[]> {
-    const reader = await this.reader(repoPath);
-    const [a, b] = await Promise.all([reader.requireCommit(from), reader.requireCommit(to)]);
-    return diffFiles(reader.gitDir, a, b);
+    const store = await this.store(repoPath);
+    const [a, b] = await Promise.all([store.requireCommit(from), store.requireCommit(to)]);
+    return diffFiles(store.gitDir, a, b);
   }
 
   async mergeBase(repoPath: string, a: string, b: string): Promise<CommitSha | null> {
-    const reader = await this.reader(repoPath);
-    const [left, right] = await Promise.all([reader.requireCommit(a), reader.requireCommit(b)]);
-    return mergeBase(reader.gitDir, left, right);
+    const store = await this.store(repoPath);
+    const [left, right] = await Promise.all([store.requireCommit(a), store.requireCommit(b)]);
+    return mergeBase(store.gitDir, left, right);
   }
 
   async isAncestor(repoPath: string, ancestor: string, descendant: string): Promise<boolean> {
-    const reader = await this.reader(repoPath);
-    const [a, d] = await Promise.all([reader.requireCommit(ancestor), reader.requireCommit(descendant)]);
-    return isAncestor(reader.gitDir, a, d);
+    const store = await this.store(repoPath);
+    const [a, d] = await Promise.all([store.requireCommit(ancestor), store.requireCommit(descendant)]);
+    return isAncestor(store.gitDir, a, d);
   }
 
   async mergeCommits(repoPath: string, ours: string, theirs: string): Promise<MergeResult> {
-    const reader = await this.reader(repoPath);
-    const [o, t] = await Promise.all([reader.requireCommit(ours), reader.requireCommit(theirs)]);
-    return mergeTrees(reader.gitDir, o, t);
+    const store = await this.store(repoPath);
+    const [o, t] = await Promise.all([store.requireCommit(ours), store.requireCommit(theirs)]);
+    return mergeTrees(store.gitDir, o, t);
   }
 
   async createMergeCommit(repoPath: string, request: CreateMergeCommitRequest): Promise<CommitSha> {
-    const reader = await this.reader(repoPath);
+    const store = await this.store(repoPath);
     const [ours, theirs] = await Promise.all([
-      reader.requireCommit(request.ours),
-      reader.requireCommit(request.theirs),
+      store.requireCommit(request.ours),
+      store.requireCommit(request.theirs),
     ]);
-    const merged = await mergeTrees(reader.gitDir, ours, theirs);
+    const merged = await mergeTrees(store.gitDir, ours, theirs);
     if (!merged.clean) throw new MergeConflictError(merged.conflictingPaths);
-    return writeCommitObject(reader.gitDir, {
+    return store.writeCommit({
       tree: merged.treeSha,
       parents: [ours, theirs],
       message: request.message,
@@ -216,20 +222,20 @@ export class LocalGitAdapter implements GitAdapter {
   }
 
   async cherryPick(repoPath: string, request: CherryPickRequest): Promise<CommitSha> {
-    return cherryPick(await this.reader(repoPath), request);
+    return cherryPick(await this.store(repoPath), request);
   }
 
   async rebase(repoPath: string, request: RebaseRequest): Promise<CommitSha> {
-    return rebase(await this.reader(repoPath), request);
+    return rebase(await this.store(repoPath), request);
   }
 
   async revert(repoPath: string, request: RevertRequest): Promise<CommitSha> {
-    return revert(await this.reader(repoPath), request);
+    return revert(await this.store(repoPath), request);
   }
 
   async materialize(repoPath: string, revision: string, directory: string): Promise<void> {
-    const reader = await this.reader(repoPath);
-    return materialize(reader.gitDir, await reader.requireCommit(revision), directory);
+    const store = await this.store(repoPath);
+    return materialize(store.gitDir, await store.requireCommit(revision), directory);
   }
 
   private async dir(repoPath: string): Promise<string> {
@@ -255,7 +261,7 @@ export class LocalGitAdapter implements GitAdapter {
     return dir;
   }
 
-  private async reader(repoPath: string): Promise<ObjectReader> {
-    return new ObjectReader(this.pool, await this.repo(repoPath));
+  private async store(repoPath: string): Promise<ObjectStore> {
+    return new ObjectStore(this.pool, this.writers, await this.repo(repoPath));
   }
 }

@@ -1,8 +1,8 @@
 import type { CommitSha, MergeResult } from '@conman/core';
 import { GitError } from '../errors';
-import { writeCommitObject } from './commit-writer';
 import { gitText, runGit } from './git-process';
 import type { RawSignature } from './object-format';
+import type { ObjectStore } from './object-store';
 
 /**
  * `merge-tree --write-tree` (git ≥ 2.38): exit 0 = clean with the tree oid, exit 1 = conflicts with the
@@ -26,10 +26,10 @@ export async function mergeTrees(gitDir: string, ours: CommitSha, theirs: Commit
 
 // Synthetic commits only exist to give merge-tree a chosen merge base; a fixed identity and date keep
 // them deterministic, so repeating an operation reuses the same objects.
-const SYNTHETIC: RawSignature = { name: 'conman', email: 'conman@localhost', date: '@0 +0000' };
+const SYNTHETIC: RawSignature = { name: 'conman', email: 'conman@localhost', date: '0 +0000' };
 
-async function syntheticCommit(gitDir: string, tree: string, parents: CommitSha[]): Promise<CommitSha> {
-  return writeCommitObject(gitDir, {
+async function syntheticCommit(store: ObjectStore, tree: string, parents: CommitSha[]): Promise<CommitSha> {
+  return store.writeCommit({
     tree,
     parents,
     message: 'synthetic merge base',
@@ -50,16 +50,16 @@ export interface ThreeWayTrees {
  * then their sole merge base. Used for cherry-pick (base = parent of the pick) and revert (base = the
  * reverted commit, theirs = its parent).
  */
-export async function mergeAroundBase(gitDir: string, trees: ThreeWayTrees): Promise<MergeResult> {
+export async function mergeAroundBase(store: ObjectStore, trees: ThreeWayTrees): Promise<MergeResult> {
   if (trees.ours === trees.base || trees.ours === trees.theirs)
     return { clean: true, treeSha: trees.theirs, conflictingPaths: [] };
   if (trees.theirs === trees.base) return { clean: true, treeSha: trees.ours, conflictingPaths: [] };
-  const base = await syntheticCommit(gitDir, trees.base, []);
+  const base = await syntheticCommit(store, trees.base, []);
   const [ours, theirs] = await Promise.all([
-    syntheticCommit(gitDir, trees.ours, [base]),
-    syntheticCommit(gitDir, trees.theirs, [base]),
+    syntheticCommit(store, trees.ours, [base]),
+    syntheticCommit(store, trees.theirs, [base]),
   ]);
-  return mergeTrees(gitDir, ours, theirs);
+  return mergeTrees(store.gitDir, ours, theirs);
 }
 
 export async function mergeBase(gitDir: string, a: CommitSha, b: CommitSha): Promise<CommitSha | null> {

@@ -11,7 +11,7 @@ import { GitError } from '../errors';
 export interface RawSignature {
   name: string;
   email: string;
-  /** `@<unix-seconds> <+HHMM>`: the unambiguous form of git's internal date format for GIT_*_DATE. */
+  /** `<unix-seconds> <+HHMM>`, git's internal date format, kept verbatim when a commit is replayed. */
   date: string;
 }
 
@@ -28,7 +28,7 @@ function parseSignature(value: string): { raw: RawSignature; parsed: CommitSigna
   if (!match) throw new GitError('Unparseable commit signature', { signature: value });
   const [, name = '', email = '', seconds = '0', timezone = '+0000'] = match;
   return {
-    raw: { name, email, date: `@${seconds} ${timezone}` },
+    raw: { name, email, date: `${seconds} ${timezone}` },
     parsed: { name, email, date: new Date(Number(seconds) * 1000), timezone },
   };
 }
@@ -101,33 +101,43 @@ export function parseTree(content: Buffer): RawTreeEntry[] {
 
 // eslint-disable-next-line no-control-regex
 const IDENTITY_CRUD = /[<>\x00-\x1f]/;
-const TIMEZONE = /^[+-]\d{4}$/;
+const RAW_DATE = /^\d+ [+-]\d{4}$/;
 
-/** `GIT_AUTHOR_*` / `GIT_COMMITTER_*` variables for commit-tree. */
-export function signatureEnv(
-  role: 'AUTHOR' | 'COMMITTER',
-  signature: GitSignature | RawSignature,
-): Record<string, string> {
-  if (
-    IDENTITY_CRUD.test(signature.name) ||
-    IDENTITY_CRUD.test(signature.email) ||
-    !signature.name ||
-    !signature.email
-  ) {
+function signatureLine(signature: GitSignature | RawSignature): string {
+  const { name, email } = signature;
+  if (!name || !email || IDENTITY_CRUD.test(name) || IDENTITY_CRUD.test(email)) {
     throw new ValidationError(
       'Invalid signature: name and email must be non-empty without <, > or control characters',
     );
   }
-  if ('timezone' in signature && signature.timezone !== undefined && !TIMEZONE.test(signature.timezone)) {
-    throw new ValidationError('Invalid signature timezone: expected +HHMM or -HHMM');
-  }
   const date =
     typeof signature.date === 'string'
       ? signature.date
-      : `@${Math.floor((signature.date ?? new Date()).getTime() / 1000)} ${('timezone' in signature && signature.timezone) || '+0000'}`;
-  return {
-    [`GIT_${role}_NAME`]: signature.name,
-    [`GIT_${role}_EMAIL`]: signature.email,
-    [`GIT_${role}_DATE`]: date,
-  };
+      : `${Math.floor((signature.date ?? new Date()).getTime() / 1000)} ${('timezone' in signature && signature.timezone) || '+0000'}`;
+  if (!RAW_DATE.test(date)) throw new ValidationError('Invalid signature timezone: expected +HHMM or -HHMM');
+  return `${name} <${email}> ${date}`;
+}
+
+export interface CommitObject {
+  tree: string;
+  parents: string[];
+  message: string;
+  author: GitSignature | RawSignature;
+  committer: GitSignature | RawSignature;
+}
+
+/**
+ * Serializes a commit exactly as `commit-tree` would (no encoding header: everything is UTF-8). The
+ * identities are validated above, so no caller text can add or end a header line.
+ */
+export function formatCommit(commit: CommitObject): Buffer {
+  if (commit.message.includes('\0')) throw new ValidationError('Commit messages cannot contain NUL');
+  const headers = [
+    `tree ${commit.tree}`,
+    ...commit.parents.map((parent) => `parent ${parent}`),
+    `author ${signatureLine(commit.author)}`,
+    `committer ${signatureLine(commit.committer)}`,
+  ];
+  const message = commit.message.endsWith('\n') ? commit.message : `${commit.message}\n`;
+  return Buffer.from(`${headers.join('\n')}\n\n${message}`, 'utf8');
 }

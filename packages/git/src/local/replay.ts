@@ -1,20 +1,19 @@
 import { ValidationError, type CommitSha, type GitSignature } from '@conman/core';
 import type { CherryPickRequest, RebaseRequest, RevertRequest } from '../adapter';
 import { MergeConflictError } from '../errors';
-import { writeCommitObject } from './commit-writer';
 import { commitsToReplay, mergeAroundBase, mergeBase } from './merge';
 import type { ParsedCommit } from './object-format';
-import type { ObjectReader } from './object-reader';
+import type { ObjectStore } from './object-store';
 
 /** git's well-known empty tree: the "parent tree" of a root commit. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-async function parentTree(reader: ObjectReader, commit: ParsedCommit): Promise<string> {
+async function parentTree(store: ObjectStore, commit: ParsedCommit): Promise<string> {
   if (commit.parents.length > 1) {
     throw new ValidationError('Merge commits cannot be replayed', { commit: commit.sha });
   }
   const [parent] = commit.parents;
-  return parent ? (await reader.readCommit(parent)).tree : EMPTY_TREE;
+  return parent ? (await store.readCommit(parent)).tree : EMPTY_TREE;
 }
 
 /**
@@ -22,13 +21,13 @@ async function parentTree(reader: ObjectReader, commit: ParsedCommit): Promise<s
  * Returns `null` when the change is already contained in `tip` (the pick would be empty).
  */
 async function pickOnto(
-  reader: ObjectReader,
+  store: ObjectStore,
   commit: ParsedCommit,
   tip: ParsedCommit,
   committer: GitSignature,
 ): Promise<CommitSha | null> {
-  const base = await parentTree(reader, commit);
-  const merged = await mergeAroundBase(reader.gitDir, { base, ours: tip.tree, theirs: commit.tree });
+  const base = await parentTree(store, commit);
+  const merged = await mergeAroundBase(store, { base, ours: tip.tree, theirs: commit.tree });
   if (!merged.clean) {
     throw new MergeConflictError(
       merged.conflictingPaths,
@@ -36,7 +35,7 @@ async function pickOnto(
     );
   }
   if (merged.treeSha === tip.tree && commit.tree !== base) return null;
-  return writeCommitObject(reader.gitDir, {
+  return store.writeCommit({
     tree: merged.treeSha,
     parents: [tip.sha],
     message: commit.message,
@@ -45,37 +44,28 @@ async function pickOnto(
   });
 }
 
-export async function cherryPick(reader: ObjectReader, request: CherryPickRequest): Promise<CommitSha> {
-  const [commit, tip] = await Promise.all([
-    reader.readCommit(request.commit),
-    reader.readCommit(request.onto),
-  ]);
-  return (await pickOnto(reader, commit, tip, request.committer)) ?? tip.sha;
+export async function cherryPick(store: ObjectStore, request: CherryPickRequest): Promise<CommitSha> {
+  const [commit, tip] = await Promise.all([store.readCommit(request.commit), store.readCommit(request.onto)]);
+  return (await pickOnto(store, commit, tip, request.committer)) ?? tip.sha;
 }
 
 /** Replays `mergeBase(onto, head)..head` onto `onto`, dropping commits that became empty. */
-export async function rebase(reader: ObjectReader, request: RebaseRequest): Promise<CommitSha> {
-  const [head, onto] = await Promise.all([
-    reader.requireCommit(request.head),
-    reader.readCommit(request.onto),
-  ]);
-  const base = await mergeBase(reader.gitDir, onto.sha, head);
-  const commits = await commitsToReplay(reader.gitDir, base, head);
+export async function rebase(store: ObjectStore, request: RebaseRequest): Promise<CommitSha> {
+  const [head, onto] = await Promise.all([store.requireCommit(request.head), store.readCommit(request.onto)]);
+  const base = await mergeBase(store.gitDir, onto.sha, head);
+  const commits = await commitsToReplay(store.gitDir, base, head);
   let tip = onto;
   for (const sha of commits) {
-    const picked = await pickOnto(reader, await reader.readCommit(sha), tip, request.committer);
-    if (picked) tip = await reader.readCommit(picked);
+    const picked = await pickOnto(store, await store.readCommit(sha), tip, request.committer);
+    if (picked) tip = await store.readCommit(picked);
   }
   return tip.sha;
 }
 
-export async function revert(reader: ObjectReader, request: RevertRequest): Promise<CommitSha> {
-  const [commit, tip] = await Promise.all([
-    reader.readCommit(request.commit),
-    reader.readCommit(request.onto),
-  ]);
-  const undone = await parentTree(reader, commit);
-  const merged = await mergeAroundBase(reader.gitDir, { base: commit.tree, ours: tip.tree, theirs: undone });
+export async function revert(store: ObjectStore, request: RevertRequest): Promise<CommitSha> {
+  const [commit, tip] = await Promise.all([store.readCommit(request.commit), store.readCommit(request.onto)]);
+  const undone = await parentTree(store, commit);
+  const merged = await mergeAroundBase(store, { base: commit.tree, ours: tip.tree, theirs: undone });
   if (!merged.clean) {
     throw new MergeConflictError(
       merged.conflictingPaths,
@@ -83,7 +73,7 @@ export async function revert(reader: ObjectReader, request: RevertRequest): Prom
     );
   }
   const subject = commit.message.split('\n', 1)[0] ?? '';
-  return writeCommitObject(reader.gitDir, {
+  return store.writeCommit({
     tree: merged.treeSha,
     parents: [tip.sha],
     message: request.message ?? `Revert "${subject}"\n\nThis reverts commit ${commit.sha}.`,

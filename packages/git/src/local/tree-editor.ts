@@ -1,7 +1,6 @@
 import { ConflictError } from '@conman/core';
 import { GitNotFoundError } from '../errors';
-import type { MktreeSession } from './mktree-session';
-import type { ObjectReader } from './object-reader';
+import type { ObjectStore } from './object-store';
 
 export interface EditorEntry {
   mode: string;
@@ -30,7 +29,7 @@ export class TreeEditor {
   private readonly dirty = new Set<string>(['']);
 
   constructor(
-    private readonly reader: ObjectReader,
+    private readonly store: ObjectStore,
     private readonly rootOid: string | null,
   ) {}
 
@@ -62,7 +61,7 @@ export class TreeEditor {
   }
 
   /** Writes the changed directories and returns the new root tree oid. */
-  async write(session: MktreeSession): Promise<string> {
+  async write(): Promise<string> {
     const order = [...this.dirty].sort((a, b) => depth(b) - depth(a));
     const written = new Map<string, string | null>();
     for (const dir of order) {
@@ -74,7 +73,7 @@ export class TreeEditor {
         if (rewritten === null) continue; // a directory that ended up empty disappears, as in git
         entries.push({ name, mode: entry.mode, type: entry.type, oid: rewritten ?? entry.oid });
       }
-      written.set(dir, entries.length === 0 && dir !== '' ? null : await session.writeTree(entries));
+      written.set(dir, entries.length === 0 && dir !== '' ? null : await this.store.writeTree(entries));
     }
     return written.get('') as string;
   }
@@ -109,7 +108,7 @@ export class TreeEditor {
   }
 
   private async load(oid: string): Promise<Directory> {
-    const entries = await this.reader.readTree(oid);
+    const entries = await this.store.readTree(oid);
     return new Map(
       entries.map((entry) => [entry.name, { mode: entry.mode, type: entry.type, oid: entry.oid }]),
     );

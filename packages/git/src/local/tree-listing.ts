@@ -3,7 +3,7 @@ import type { ListTreeOptions } from '../adapter';
 import { GitNotFoundError } from '../errors';
 import { runGit } from './git-process';
 import { typeOfMode } from './object-format';
-import type { ObjectReader } from './object-reader';
+import type { ObjectStore } from './object-store';
 
 // `--long` rather than `--format`: git 2.39 C-quotes `%(path)` in --format output even with -z.
 
@@ -12,13 +12,13 @@ import type { ObjectReader } from './object-reader';
  * ever receives a hex oid — never a caller's path — and paths are re-prefixed afterwards.
  */
 export async function listTree(
-  reader: ObjectReader,
+  store: ObjectStore,
   revision: string,
   options: ListTreeOptions = {},
 ): Promise<TreeEntry[]> {
-  const commit = await reader.requireCommit(revision);
+  const commit = await store.requireCommit(revision);
   const directory = options.path ?? '';
-  const tree = await reader.lookupPath(commit, directory);
+  const tree = await store.lookupPath(commit, directory);
   if (!tree || tree.type !== 'tree')
     throw new GitNotFoundError(`Directory not found: ${directory}`, { path: directory });
   const args = [
@@ -29,7 +29,7 @@ export async function listTree(
     '--end-of-options',
     tree.oid,
   ];
-  const { stdout } = await runGit(args, { gitDir: reader.gitDir });
+  const { stdout } = await runGit(args, { gitDir: store.gitDir });
   const prefix = directory === '' ? '' : `${directory}/`;
   return stdout
     .toString('utf8')

@@ -14,19 +14,20 @@ async function commitWithRetry(
 ): Promise<{ sha: CommitSha; attempts: number }> {
   for (let attempts = 1; ; attempts++) {
     const head = await adapter.resolveRef(repo, ref);
-    const sha = await adapter.commitFiles(repo, {
-      parent: head,
-      changes: [{ action: 'write', path, content: Buffer.from(path) }],
-      message: `write ${path}`,
-      author: alice,
-    });
     try {
-      await adapter.updateRefs(repo, [{ ref, newSha: sha, expectedOldSha: head }]);
+      const sha = await adapter.commitToBranch(repo, {
+        ref,
+        expectedOldSha: head,
+        parent: head,
+        changes: [{ action: 'write', path, content: Buffer.from(path) }],
+        message: `write ${path}`,
+        author: alice,
+      });
       return { sha, attempts };
     } catch (error) {
       if (!(error instanceof RefConflictError)) throw error;
       // Jittered exponential backoff, as a real client would do, so 50 writers do not all rebuild after every win.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempts)));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 10 * 2 ** attempts)));
     }
   }
 }

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { CheckFailure } from './types';
 
 export type DocumentFormat = 'json' | 'yaml';
@@ -30,18 +30,20 @@ function parseJson(file: string, text: string): ParseOutcome {
 }
 
 function parseYaml(file: string, text: string): ParseOutcome {
-  const documents = parseAllDocuments(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { prettyErrors: false, lineCounter });
   const list = Array.isArray(documents) ? documents : [documents];
   for (const document of list) {
     const [error] = document.errors;
     if (error) {
-      const where = error.linePos?.[0];
+      const where = lineCounter.linePos(error.pos[0]);
       return {
         ok: false,
         failure: {
           check: 'parse',
           file,
-          ...(where ? { line: where.line, column: where.col } : {}),
+          line: where.line,
+          column: where.col,
           message: error.message,
         },
       };

@@ -1,6 +1,7 @@
 import { ValidationError } from '@conman/core';
 
-export type GateName = 'submit' | 'merge' | 'release' | 'deploy' | 'manual';
+/** submit, merge (release assembly/publish), deploy, and manual for on-demand validation of any commit. */
+export type GateName = 'submit' | 'merge' | 'deploy' | 'manual';
 
 /** Who the gate runs for; each id becomes a `CONMAN_*` variable when present. */
 export interface GateContext {

@@ -1,5 +1,6 @@
 import { mongoError } from '../errors';
 import { isPlainObject, MISSING, type Doc } from './bson-types';
+import { accumulatorOperators } from './expr-accumulators';
 import { arithmeticOperators } from './expr-arithmetic';
 import { arrayOperators } from './expr-array';
 import { dateOperators } from './expr-date';
@@ -16,6 +17,7 @@ const OPERATORS: OperatorTable = {
   ...arrayOperators,
   ...typeOperators,
   ...dateOperators,
+  ...accumulatorOperators,
 };
 
 /** Aggregation field paths map over arrays (`$a.b` on `a: [{b: 1}, {b: 2}]` is `[1, 2]`); numeric parts are field names. */

@@ -17,5 +17,6 @@ export { runPipeline } from './pipeline';
 export type { PipelineContext } from './pipeline';
 export { evaluateExpression } from './expression';
 export { distinctValues } from './distinct';
+export { valueKey } from './value-key';
 export { extractIndexBounds } from './bounds';
 export type { IndexBounds } from './bounds';

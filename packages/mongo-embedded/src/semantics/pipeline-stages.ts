@@ -68,14 +68,18 @@ export function replaceRootStage(docs: Doc[], expression: unknown, contextFor: (
   });
 }
 
-export function numericStageArgument(stage: string, value: unknown, allowZero: boolean): number {
+/** Integer arguments of `$skip`, `$limit` and `$sample`, validated with each stage's own error. */
+export function numericStageArgument(stage: '$skip' | '$limit' | '$sample', value: unknown): number {
   const number = typeof value === 'number' ? value : Number((value as { valueOf(): unknown } | null)?.valueOf?.());
   const type = bsonTypeName(value);
   if (!['int', 'long', 'double', 'decimal'].includes(type) || !Number.isInteger(number)) {
     throw mongoError(15957, `the ${stage.slice(1)} must be specified as a number`);
   }
   if (stage === '$limit' && number <= 0) throw mongoError(15958, 'the limit must be positive');
-  if (!allowZero && number < 0) throw mongoError(15956, 'the skip must be non-negative');
+  if (stage === '$skip' && number < 0) {
+    throw mongoError(5107200, `invalid argument to $skip stage: Expected a non-negative number in: $skip: ${number}`);
+  }
+  if (stage === '$sample' && number < 0) throw mongoError(28747, 'size argument to $sample must not be negative');
   return number;
 }
 

@@ -7,6 +7,7 @@ import { compileFilter } from './filter';
 import { projectDocument, projectionContext } from './projection';
 import { parseProjection } from './projection-tree';
 import { addFields, setField } from './pipeline-fields';
+import { bucketToStages } from './pipeline-bucket';
 import { groupStage } from './pipeline-group';
 import {
   countStage,
@@ -88,6 +89,15 @@ function lookupStage(docs: Doc[], spec: unknown, environment: StageEnvironment):
   });
 }
 
+function unionWithStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
+  const options = typeof spec === 'string' ? { coll: spec } : requireObject('$unionWith', spec, ErrorCodes.FailedToParse);
+  if (typeof options.coll !== 'string') throw mongoError(ErrorCodes.FailedToParse, "$unionWith requires a 'coll' string");
+  const pipeline = options.pipeline ?? [];
+  if (!Array.isArray(pipeline)) throw mongoError(ErrorCodes.FailedToParse, "$unionWith 'pipeline' must be an array");
+  const other = executeStages(environment.context.lookupCollection(options.coll), pipeline as Doc[], environment);
+  return [...docs, ...other];
+}
+
 function facetStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
   const facets = requireObject('$facet', spec, 15947);
   if (Object.keys(facets).length === 0) throw mongoError(40169, 'the $facet specification must be a non-empty object');
@@ -116,8 +126,8 @@ const STAGES: Record<string, StageImplementation> = {
     if (Object.keys(object).length === 0) throw mongoError(15976, '$sort stage must have at least one sort key');
     return sortDocuments(docs, object);
   },
-  $skip: (docs, spec) => docs.slice(numericStageArgument('$skip', spec, true)),
-  $limit: (docs, spec) => docs.slice(0, numericStageArgument('$limit', spec, false)),
+  $skip: (docs, spec) => docs.slice(numericStageArgument('$skip', spec)),
+  $limit: (docs, spec) => docs.slice(0, numericStageArgument('$limit', spec)),
   $group: (docs, spec, environment) => groupStage(docs, requireObject('$group', spec, 15947), contextFor(environment)),
   $count: (docs, spec) => countStage(docs, spec),
   $unwind: (docs, spec) => unwindStage(docs, spec),
@@ -129,12 +139,32 @@ const STAGES: Record<string, StageImplementation> = {
     return replaceRootStage(docs, object.newRoot, contextFor(environment));
   },
   $replaceWith: (docs, spec, environment) => replaceRootStage(docs, spec, contextFor(environment)),
+  $bucket: (docs, spec, environment) => executeStages(docs, bucketToStages(spec), environment),
+  $unionWith: unionWithStage,
+  $sample: (docs, spec) => {
+    const size = isPlainObject(spec) && Object.keys(spec).length === 1 ? spec.size : undefined;
+    if (size === undefined) throw mongoError(28748, '$sample stage must specify a size');
+    const count = numericStageArgument('$sample', size);
+    const shuffled = [...docs];
+    for (let index = shuffled.length - 1; index > 0; index -= 1) {
+      const other = Math.floor(Math.random() * (index + 1));
+      [shuffled[index], shuffled[other]] = [shuffled[other] as Doc, shuffled[index] as Doc];
+    }
+    return shuffled.slice(0, count);
+  },
   $sortByCount: (docs, spec, environment) => {
     const grouped = groupStage(docs, { _id: spec, count: { $sum: new Int32(1) } }, contextFor(environment));
     return sortDocuments(grouped, { count: -1 });
   },
 };
 STAGES.$set = STAGES.$addFields as StageImplementation;
+
+/** Real MongoDB stages this engine does not implement: reported as such rather than as unknown names. */
+const UNSUPPORTED_STAGES = new Set([
+  '$out', '$merge', '$bucketAuto', '$graphLookup', '$redact', '$geoNear',
+  '$indexStats', '$collStats', '$densify', '$fill', '$setWindowFields', '$search', '$changeStream', '$documents',
+  '$currentOp', '$listSessions', '$planCacheStats',
+]);
 
 const UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
 
@@ -145,12 +175,19 @@ function stageName(stage: unknown): string {
   return Object.keys(stage)[0] as string;
 }
 
+function unknownStage(name: string): Error {
+  if (UNSUPPORTED_STAGES.has(name)) {
+    return mongoError(ErrorCodes.NotImplemented, `${name} is not supported by the embedded MongoDB engine`);
+  }
+  return mongoError(40324, `Unrecognized pipeline stage name: '${name}'`);
+}
+
 function executeStages(docs: Doc[], pipeline: Doc[], environment: StageEnvironment): Doc[] {
   let current = docs;
   for (const stage of pipeline) {
     const name = stageName(stage);
     const implementation = STAGES[name];
-    if (!implementation) throw mongoError(40324, `Unrecognized pipeline stage name: '${name}'`);
+    if (!implementation) throw unknownStage(name);
     current = implementation(current, stage[name], environment);
   }
   return current;
@@ -167,7 +204,7 @@ export function runUpdatePipeline(doc: Doc, pipeline: Doc[], now: Date): Doc {
   for (const stage of pipeline) {
     const name = stageName(stage);
     if (!UPDATE_STAGES.has(name)) {
-      if (!(name in STAGES)) throw mongoError(40324, `Unrecognized pipeline stage name: '${name}'`);
+      if (!(name in STAGES)) throw unknownStage(name);
       throw mongoError(ErrorCodes.InvalidOptions, `${name} is not allowed to be used within an update`);
     }
   }

@@ -105,7 +105,7 @@ export function parseProjection(spec: Doc, dialect: Dialect): ParsedProjection {
   const mode = new ModeTracker();
   addSpec(root, '', spec, dialect, mode);
   const idLeaf = root.children.get('_id');
-  const inclusion = mode.inclusion ?? false;
+  const inclusion = mode.inclusion ?? (idLeaf !== undefined && idLeaf.kind !== 'exclude' && idLeaf.kind !== 'node' && idLeaf.kind !== 'slice');
   if (inclusion && idLeaf === undefined) root.children.set('_id', { kind: 'include' });
   else if (inclusion && idLeaf?.kind === 'exclude') root.children.delete('_id');
   else if (!inclusion && idLeaf?.kind === 'include') root.children.delete('_id');

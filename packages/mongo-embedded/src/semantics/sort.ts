@@ -55,28 +55,33 @@ export function parseSort(sort: Doc): SortField[] {
   });
 }
 
-/** A comparator for a sort specification: missing sorts with null (lowest), mixed types follow BSON order. */
+/**
+ * A comparator for a sort specification: missing sorts with null (lowest), mixed types follow BSON order.
+ * Keys are computed once per document (cached weakly) because Array#sort compares each document many times.
+ */
 export function compileSort(sort: Doc): (a: Doc, b: Doc) => number {
   const fields = parseSort(sort);
+  const cache = new WeakMap<Doc, unknown[]>();
+  const keysOf = (doc: Doc): unknown[] => {
+    let keys = cache.get(doc);
+    if (!keys) {
+      keys = fields.map((field) => sortKey(doc, field.parts, field.direction));
+      cache.set(doc, keys);
+    }
+    return keys;
+  };
   return (a, b) => {
-    for (const { parts, direction } of fields) {
-      const order = compareKeys(sortKey(a, parts, direction), sortKey(b, parts, direction));
-      if (order !== 0) return order * direction;
+    const keysA = keysOf(a);
+    const keysB = keysOf(b);
+    for (let position = 0; position < fields.length; position += 1) {
+      const order = compareKeys(keysA[position], keysB[position]);
+      if (order !== 0) return order * (fields[position] as SortField).direction;
     }
     return 0;
   };
 }
 
-/** Sorts precomputing keys once per document (the comparator alone would recompute them per comparison). */
+/** Stable sort of `docs` by a sort specification (returns a new array). */
 export function sortDocuments(docs: Doc[], sort: Doc): Doc[] {
-  const fields = parseSort(sort);
-  const keyed = docs.map((doc, index) => ({ doc, index, keys: fields.map((field) => sortKey(doc, field.parts, field.direction)) }));
-  keyed.sort((left, right) => {
-    for (let position = 0; position < fields.length; position += 1) {
-      const order = compareKeys(left.keys[position], right.keys[position]);
-      if (order !== 0) return order * (fields[position] as SortField).direction;
-    }
-    return left.index - right.index;
-  });
-  return keyed.map((entry) => entry.doc);
+  return [...docs].sort(compileSort(sort));
 }

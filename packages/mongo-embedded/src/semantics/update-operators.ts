@@ -153,7 +153,7 @@ const pullAll: UpdateOperator = (context, parts, argument) => {
 
 const pop: UpdateOperator = (context, parts, argument) => {
   const direction = isNumeric(argument) ? Number(String(argument)) : Number.NaN;
-  if (direction !== 1 && direction !== -1) throw mongoError(2, `$pop expects 1 or -1, found: ${String(argument)}`);
+  if (direction !== 1 && direction !== -1) throw mongoError(9, `$pop expects 1 or -1, found: ${String(argument)}`);
   const existing = existingArray(context, parts);
   if (!existing || !existing.location) return;
   if (!Array.isArray(existing.array)) {

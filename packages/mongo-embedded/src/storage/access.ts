@@ -165,6 +165,10 @@ export class TransactionAccess extends DataAccess {
   /** Applies every private write atomically; a unique clash with something committed meanwhile is a conflict. */
   async commit(): Promise<void> {
     for (const [collection, writes] of this.transaction.writes) {
+      if (!this.engine.isLive(collection)) {
+        this.engine.endTransaction(this.transaction, 'aborted');
+        throw writeConflict();
+      }
       for (const [id, doc] of writes) {
         if (doc) {
           try {

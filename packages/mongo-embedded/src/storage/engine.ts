@@ -1,4 +1,5 @@
 import type { Document } from 'bson';
+import { ErrorCodes, mongoError } from '../errors';
 import { Catalog } from './catalog';
 import type { Collection } from './collection';
 import type { Durability, JournalOp } from './journal-ops';
@@ -61,8 +62,16 @@ export class Engine {
     held.set(id, transaction);
   }
 
+  /** Whether `collection` is still the live one under its name (not dropped while a write waited). */
+  isLive(collection: Collection): boolean {
+    return this.catalog.get(collection.database, collection.name) === collection;
+  }
+
   /** Applies one committed document change and returns its journal op. */
   applyChange(collection: Collection, id: string, doc: Document | null, previousId: unknown): JournalOp {
+    if (!this.isLive(collection)) {
+      throw mongoError(ErrorCodes.NamespaceNotFound, `collection ${collection.namespace} was dropped`);
+    }
     collection.apply(id, doc, this.nextSequence(), this.open.size > 0);
     return doc
       ? { op: 'put', db: collection.database, coll: collection.name, doc }

@@ -1,15 +1,17 @@
 import {
+  closeSync,
+  existsSync,
+  fsyncSync,
   mkdirSync,
   openSync,
-  closeSync,
-  fsyncSync,
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   truncateSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
-  existsSync,
 } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,7 +41,11 @@ function recover(dir: string, engine: Engine): number {
   let generation = 0;
   const snapshotPath = join(dir, SNAPSHOT_FILE);
   if (existsSync(snapshotPath)) {
-    const { records } = decodeRecords(readFileSync(snapshotPath));
+    const data = readFileSync(snapshotPath);
+    const { records, validBytes } = decodeRecords(data);
+    // Snapshots are renamed into place only when complete, so damage here is real corruption: refuse to start
+    // rather than silently serve a partial database.
+    if (validBytes < data.length) throw new Error(`${snapshotPath} is corrupt at byte ${validBytes}`);
     const [header, ...body] = records;
     generation = Number(header?.generation ?? 0);
     for (const record of body) for (const op of record.ops as JournalOp[]) replayOp(engine, op);
@@ -162,6 +168,30 @@ function writeSnapshot(dir: string, engine: Engine, generation: number): void {
   fsyncDirectory(dir);
 }
 
+const LOCK_FILE = 'mongod.lock';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Refuses a dbPath another live process serves: two journals appending to one directory would corrupt it. */
+function claimDirectory(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  if (existsSync(path)) {
+    const owner = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(owner) && processAlive(owner)) {
+      throw new Error(`dbPath ${dir} is in use by process ${owner}`);
+    }
+  }
+  writeFileSync(path, `${process.pid}\n`);
+  return () => rmSync(path, { force: true });
+}
+
 export interface Persistence {
   close(): Promise<void>;
 }
@@ -173,12 +203,23 @@ export async function openPersistence(
   compactAfterBytes = DEFAULT_COMPACT_AFTER_BYTES,
 ): Promise<Persistence> {
   mkdirSync(dir, { recursive: true });
-  const generation = recover(dir, engine);
-  const path = join(dir, journalName(generation));
-  const handle = await open(path, 'a');
-  const { size } = await handle.stat();
-  fsyncDirectory(dir);
-  const journal = new Journal(dir, engine, generation, handle, size, compactAfterBytes);
+  const release = claimDirectory(dir);
+  let journal: Journal;
+  try {
+    const generation = recover(dir, engine);
+    const handle = await open(join(dir, journalName(generation)), 'a');
+    const { size } = await handle.stat();
+    fsyncDirectory(dir);
+    journal = new Journal(dir, engine, generation, handle, size, compactAfterBytes);
+  } catch (error) {
+    release();
+    throw error;
+  }
   engine.durability = journal;
-  return journal;
+  return {
+    async close() {
+      await journal.close();
+      release();
+    },
+  };
 }

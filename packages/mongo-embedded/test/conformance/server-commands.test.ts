@@ -89,7 +89,42 @@ describe('count, distinct and aggregate', () => {
   });
 });
 
+describe('aggregate across collections', () => {
+  it('joins another collection with $lookup', async () => {
+    const { db } = connection;
+    await db.collection('orders').insertMany([
+      { _id: 1 as never, item: 'pen' },
+      { _id: 2 as never, item: 'ink' },
+    ]);
+    await db.collection('stock').insertMany([
+      { sku: 'pen', qty: 5 },
+      { sku: 'ink', qty: 0 },
+    ]);
+    const joined = await db
+      .collection('orders')
+      .aggregate([
+        { $lookup: { from: 'stock', localField: 'item', foreignField: 'sku', as: 'stock' } },
+        { $project: { _id: 1, qty: { $first: '$stock.qty' } } },
+        { $sort: { _id: 1 } },
+      ])
+      .toArray();
+    expect(joined).toEqual([
+      { _id: 1, qty: 5 },
+      { _id: 2, qty: 0 },
+    ]);
+  });
+});
+
 describe('collections and databases', () => {
+  it('reports NamespaceNotFound when listing indexes of a missing collection', async () => {
+    const failure = await connection.db
+      .collection('never_created')
+      .listIndexes()
+      .toArray()
+      .catch((error: unknown) => error);
+    expect((failure as MongoServerError).code).toBe(26);
+  });
+
   it('creates, lists, renames and drops collections', async () => {
     const { db } = connection;
     await db.createCollection('made');

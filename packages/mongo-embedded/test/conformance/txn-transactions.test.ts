@@ -135,14 +135,60 @@ describe('multi-document transactions', () => {
   });
 });
 
+describe('cursors in transactions', () => {
+  it('pages a transactional query with getMore and sees its own uncommitted writes', async () => {
+    const collection = connection.db.collection('txn_cursor');
+    await collection.insertMany(Array.from({ length: 30 }, (_, i) => ({ i })));
+    const session = connection.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await collection.insertOne({ i: 30 }, { session });
+        const seen = await collection.find({}, { session, batchSize: 4 }).sort({ i: 1 }).toArray();
+        expect(seen.map((doc) => doc.i)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+      });
+    } finally {
+      await session.endSession();
+    }
+  });
+});
+
+let txnNumbersIssued = 0;
+
+/** Above anything a pooled server session has used so far (the driver reuses sessions between tests). */
+function freshTxnNumber(): Long {
+  txnNumbersIssued += 1;
+  return Long.fromNumber(Date.now() * 1000 + txnNumbersIssued);
+}
+
 describe('retryable writes', () => {
+  it('applies a retried findAndModify once and returns the first answer again', async () => {
+    const collection = connection.db.collection('retry_fam');
+    await collection.insertOne({ _id: 'counter' as never, n: 0 });
+    const session = connection.client.startSession();
+    try {
+      const command = {
+        findAndModify: 'retry_fam',
+        query: { _id: 'counter' },
+        update: { $inc: { n: 1 } },
+        new: true,
+        txnNumber: freshTxnNumber(),
+      };
+      const first = await connection.db.command(command, { session });
+      const retried = await connection.db.command(command, { session });
+      expect(first.value).toEqual({ _id: 'counter', n: 1 });
+      expect(retried.value).toEqual({ _id: 'counter', n: 1 });
+    } finally {
+      await session.endSession();
+    }
+    expect(await collection.findOne({ _id: 'counter' as never })).toEqual({ _id: 'counter', n: 1 });
+  });
+
   it('applies a retried insert with the same lsid and txnNumber once', async () => {
     const collection = connection.db.collection('retry_dedup');
     const session = connection.client.startSession();
     try {
-      // The same statement sent twice under one lsid + txnNumber is what a driver retry looks like on the wire;
-      // the number is above anything the pooled server session has used.
-      const command = { insert: 'retry_dedup', documents: [{ n: 1 }], txnNumber: Long.fromNumber(1_000_000) };
+      // The same statement sent twice under one lsid + txnNumber is what a driver retry looks like on the wire.
+      const command = { insert: 'retry_dedup', documents: [{ n: 1 }], txnNumber: freshTxnNumber() };
       const first = await connection.db.command(command, { session });
       const retried = await connection.db.command(command, { session });
       expect(first.n).toBe(1);

@@ -150,6 +150,11 @@ describe('applyUpdate operators', () => {
     expect(String(result.l)).toBe('9007199254740995');
   });
 
+  it('appends new fields in field-name order and keeps existing positions', () => {
+    expect(Object.keys(update({ _id: 1, m: 0 }, { $set: { z: 1, b: 1, m: 2 }, $inc: { a: 1 } }).doc)).toEqual(['_id', 'm', 'a', 'b', 'z']);
+    expect(Object.keys(update({ _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } }).doc)).toEqual(['_id', 'b', 'c']);
+  });
+
   it('$currentDate writes dates and timestamps', () => {
     const result = update({ _id: 1 }, { $currentDate: { d: true, t: { $type: 'timestamp' } } }).doc;
     expect(result.d).toEqual(now);
@@ -254,7 +259,7 @@ describe('applyUpdate errors', () => {
     ['empty path', { _id: 1 }, { $set: { '': 1 } }, 56, /empty/],
     ['$push on non-array', { _id: 1, a: 1 }, { $push: { a: 2 } }, 2, /must be an array but is of type int/],
     ['$addToSet on non-array', { _id: 1, a: 1 }, { $addToSet: { a: 2 } }, 2, /non-array/],
-    ['$pop with bad argument', { _id: 1, a: [1] }, { $pop: { a: 2 } }, 2, /\$pop expects 1 or -1/],
+    ['$pop with bad argument', { _id: 1, a: [1] }, { $pop: { a: 2 } }, 9, /\$pop expects 1 or -1/],
     ['$pullAll with non-array', { _id: 1, a: [1] }, { $pullAll: { a: 1 } }, 2, /requires an array argument/],
     ['$rename to same field', { _id: 1, a: 1 }, { $rename: { a: 'a' } }, 2, /must differ/],
     ['$rename non-string target', { _id: 1, a: 1 }, { $rename: { a: 1 } }, 2, /must be a string/],

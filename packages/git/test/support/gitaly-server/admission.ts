@@ -18,6 +18,8 @@ export interface Fault {
 
 export interface RecordedCall {
   method: string;
+  /** `Date.now()` when the call arrived. */
+  at: number;
   correlationId: string | undefined;
   authorization: string | undefined;
 }
@@ -52,7 +54,8 @@ export class Admission {
   readonly calls: RecordedCall[] = [];
   private readonly faults: Fault[] = [];
 
-  constructor(private readonly auth: GitalyAuth | undefined) {}
+  /** `accepted` empty: no authentication. */
+  constructor(private readonly accepted: GitalyAuth[]) {}
 
   inject(fault: Fault): void {
     this.faults.push({ times: 1, ...fault });
@@ -61,8 +64,13 @@ export class Admission {
   /** Resolves to an injected reply, or `undefined` when the real handler should run. */
   async admit(method: string, metadata: grpc.Metadata): Promise<{ reply: unknown } | undefined> {
     const authorization = header(metadata, 'authorization');
-    this.calls.push({ method, correlationId: header(metadata, 'x-correlation-id'), authorization });
-    if (this.auth && !isAuthorized(this.auth, authorization)) {
+    this.calls.push({
+      method,
+      at: Date.now(),
+      correlationId: header(metadata, 'x-correlation-id'),
+      authorization,
+    });
+    if (this.accepted.length > 0 && !this.accepted.some((auth) => isAuthorized(auth, authorization))) {
       throw new RpcStatusError(grpc.status.UNAUTHENTICATED, 'authentication failed');
     }
     const fault = this.faults.find((candidate) => candidate.method === method && (candidate.times ?? 0) > 0);

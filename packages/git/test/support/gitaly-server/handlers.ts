@@ -58,9 +58,6 @@ export class HandlerFactory {
     work: () => Promise<T>,
   ): Promise<T | unknown> {
     const injected = await this.admission.admit(method, metadata);
-    const t0 = Date.now();
-    const r = injected ? injected.reply : await work();
-    if (process.env.PROBE) console.log(method, Date.now() - t0);
-    return r;
+    return injected ? injected.reply : work();
   }
 }

@@ -179,10 +179,13 @@ export function operationService(
               `Could not update ${branch}. Please refresh and try again.`,
             );
           }
-          const hadRefs = (await local.listRefs(repoPath, 'refs/heads/')).length > 0;
-          await writeRef(local, repoPath, branch, sha, header.expectedOldOid || (old ?? ''));
+          // Only a root commit can be the first one of the repository.
+          const repoCreated = parent === null && (await local.listRefs(repoPath, 'refs/')).length === 0;
+          await local.updateRefs(repoPath, [
+            { ref: branch, newSha: sha, expectedOldSha: header.expectedOldOid || old },
+          ]);
           return {
-            branchUpdate: { commitId: sha, repoCreated: !hadRefs, branchCreated: old === null },
+            branchUpdate: { commitId: sha, repoCreated, branchCreated: old === null },
             indexError: '',
             preReceiveError: '',
           };

@@ -14,7 +14,8 @@ import { operationService } from './operations';
 import { refService, repositoryService } from './repository-refs';
 
 export interface GitalyTestServerOptions extends Partial<TestServerSettings> {
-  auth?: GitalyAuth;
+  /** Tokens the server accepts (any of them); none: no authentication. */
+  acceptedAuth?: GitalyAuth[];
   /** Listen on this port (default: any free port). */
   port?: number;
   /** Serve this storage directory instead of a fresh temporary one (e.g. to restart a server). */
@@ -29,6 +30,8 @@ export interface GitalyTestServer {
   storageRoot: string;
   /** Every call received, in order. */
   calls: RecordedCall[];
+  /** Read on every call, so tests may change them while the server runs. */
+  settings: TestServerSettings;
   inject(fault: Fault): void;
   /** Stops serving; removes the storage unless it was passed in. */
   stop(): Promise<void>;
@@ -52,7 +55,7 @@ export async function startGitalyTestServer(
   const settings: TestServerSettings = { ...DEFAULT_SETTINGS, ...withoutUndefined(options) };
   const storageRoot = options.storageRoot ?? (await mkdtemp(join(tmpdir(), 'conman-gitaly-test-')));
   const local = new LocalGitAdapter({ storageRoot });
-  const admission = new Admission(options.auth);
+  const admission = new Admission(options.acceptedAuth ?? []);
   const context: ServiceContext = {
     local,
     handlers: new HandlerFactory(admission, settings),
@@ -85,6 +88,7 @@ export async function startGitalyTestServer(
     storageName: settings.storageName,
     storageRoot,
     calls: admission.calls,
+    settings,
     inject: (fault) => admission.inject(fault),
     stop: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

@@ -1,15 +1,40 @@
 import type { BlobContent, CommitSha } from '@conman/core';
 import { GitError, GitNotFoundError } from '../errors';
 import type { CatFilePool } from './cat-file-pool';
-import { parseCommit, parseTree, type ParsedCommit, type RawTreeEntry } from './object-format';
+import {
+  formatCommit,
+  parseCommit,
+  parseTree,
+  type CommitObject,
+  type ParsedCommit,
+  type RawTreeEntry,
+} from './object-format';
+import type { ObjectWriters, TreeRecord } from './object-writers';
 import { assertRevision, assertTreePath } from './validation';
 
-/** Object lookups of one repository through the cat-file pool (no process start per read). */
-export class ObjectReader {
+/**
+ * Objects of one repository: reads through the cat-file pool, writes through the long-lived writers
+ * (no process start per object).
+ */
+export class ObjectStore {
   constructor(
     private readonly pool: CatFilePool,
+    private readonly writers: ObjectWriters,
     readonly gitDir: string,
   ) {}
+
+  writeBlob(content: Buffer): Promise<string> {
+    return this.writers.writeBlob(this.gitDir, content);
+  }
+
+  writeTree(entries: TreeRecord[]): Promise<string> {
+    return this.writers.writeTree(this.gitDir, entries);
+  }
+
+  /** Writes a commit object; `tree` and `parents` must exist (they come from this store). */
+  writeCommit(commit: CommitObject): Promise<CommitSha> {
+    return this.writers.writeCommit(this.gitDir, formatCommit(commit));
+  }
 
   /** The commit a sha or full ref name points to (tags peeled), or null. */
   async resolveCommit(revision: string): Promise<CommitSha | null> {

@@ -1,0 +1,127 @@
+import { ConmanError, type JobRecord, type JobType } from '@conman/core';
+import type { GitAdapter } from '@conman/git';
+import { InfrastructureError } from '../runtime/errors';
+import type { JobHandler, JobHandlerOutcome } from '../runtime/handler';
+import type { JobProducer } from '../runtime/producer';
+import type { GateContext, GateName } from '../msuite/environment';
+import type { CommandSpec } from '../msuite/process-group';
+import { executeGate } from './execute-gate';
+
+export const GATE_JOB_TYPES: Readonly<Record<GateName, JobType>> = {
+  submit: 'msuite_submit',
+  merge: 'msuite_merge',
+  deploy: 'msuite_deploy',
+  manual: 'msuite_validate',
+};
+
+export interface GateEntity {
+  type: 'changeset' | 'release' | 'environment' | 'app';
+  id: string;
+}
+
+export interface RunGateRequest {
+  gate: GateName;
+  appId: string;
+  commitSha: string;
+  baseSha?: string;
+  entity: GateEntity;
+  createdBy?: string;
+}
+
+/** The payload a gate job carries; ids become `CONMAN_*` variables of the command. */
+interface GatePayload {
+  gate: GateName;
+  commit_sha: string;
+  base_sha?: string;
+  entity_type: GateEntity['type'];
+  entity_id: string;
+}
+
+/**
+ * Enqueues a gate run and returns its job. Automatic gates are idempotent per (type, entity, commit):
+ * asking twice for the same commit returns the first job; manual validations always run.
+ */
+export function runGate(producer: JobProducer, request: RunGateRequest): Promise<JobRecord> {
+  const type = GATE_JOB_TYPES[request.gate];
+  const payload: GatePayload = {
+    gate: request.gate,
+    commit_sha: request.commitSha,
+    ...(request.baseSha ? { base_sha: request.baseSha } : {}),
+    entity_type: request.entity.type,
+    entity_id: request.entity.id,
+  };
+  return producer.enqueue({
+    type,
+    appId: request.appId,
+    entityType: request.entity.type,
+    entityId: request.entity.id,
+    payload: { ...payload },
+    ...(request.gate === 'manual' ? {} : { idempotencyKey: `${type}:${request.entity.type}:${request.entity.id}:${request.commitSha}` }),
+    ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+  });
+}
+
+/** Where the app's repository is and what its gate runs (settings `validation_gates`, scope env vars). */
+export interface GateSettings {
+  repoPath: string;
+  command?: CommandSpec;
+  scopeEnv: Record<string, string>;
+}
+
+export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<GateSettings>;
+
+export interface GateHandlerOptions {
+  git: GitAdapter;
+  settings: GateSettingsResolver;
+  tmpRoot?: string;
+}
+
+function contextOf(job: JobRecord, payload: GatePayload): GateContext {
+  const entityVariable =
+    payload.entity_type === 'changeset'
+      ? { changesetId: payload.entity_id }
+      : payload.entity_type === 'release'
+        ? { releaseId: payload.entity_id }
+        : payload.entity_type === 'environment'
+          ? { environmentId: payload.entity_id }
+          : {};
+  return {
+    jobId: job.id,
+    appId: job.appId ?? '',
+    gate: payload.gate,
+    commitSha: payload.commit_sha,
+    ...(payload.base_sha ? { baseSha: payload.base_sha } : {}),
+    ...entityVariable,
+  };
+}
+
+/** The worker-side handler of every msuite job type: one gate run, its result stored on the job. */
+export function createGateHandler(options: GateHandlerOptions): JobHandler {
+  return async ({ job, log, signal }): Promise<JobHandlerOutcome> => {
+    const payload = job.payload as unknown as GatePayload;
+    const settings = await options.settings(job, payload.gate);
+    let gate;
+    try {
+      gate = await executeGate({
+        git: options.git,
+        repoPath: settings.repoPath,
+        context: contextOf(job, payload),
+        scopeEnv: settings.scopeEnv,
+        timeoutMs: job.timeoutMs,
+        signal,
+        log,
+        ...(settings.command === undefined ? {} : { command: settings.command }),
+        ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
+      });
+    } catch (error) {
+      // An unreachable git backend is worth a retry; a missing commit is not.
+      if (error instanceof ConmanError && error.code === 'unavailable') throw new InfrastructureError(error.message, { cause: error });
+      throw error;
+    }
+    const result = { ...gate } as unknown as Record<string, unknown>;
+    if (gate.outcome === 'passed') return { state: 'succeeded', result };
+    if (gate.outcome === 'timeout') return { state: 'failed', result, error: { code: 'timeout', message: `msuite exceeded ${job.timeoutMs} ms` } };
+    const reason = gate.checks.passed ? `msuite command ${gate.outcome}` : `${gate.checks.failures.length} built-in check failure(s)`;
+    return { state: 'failed', result, error: { code: 'gate_failed', message: reason } };
+  };
+}

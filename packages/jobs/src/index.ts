@@ -1,0 +1,26 @@
+export * from './mail';
+export * from './log-sink';
+export * from './checks/types';
+export { runBuiltInChecks } from './checks/run-checks';
+export { SCHEMAS_CONFIG_PATH } from './checks/schemas';
+export { buildGateEnvironment, type GateContext, type GateName } from './msuite/environment';
+export { runInProcessGroup, type CommandSpec, type ProcessGroupOutcome } from './msuite/process-group';
+export { runMsuiteCommand, type CommandResult, type CommandOutcome } from './msuite/run-command';
+export { executeGate, type ExecuteGateRequest, type GateResult, type GateOutcome } from './gate/execute-gate';
+export { InfrastructureError } from './runtime/errors';
+export type { JobHandler, JobHandlerContext, JobHandlerOutcome, JobAbortReason } from './runtime/handler';
+export { noopJobMetrics, type JobMetrics, type JobOutcomeLabel } from './runtime/metrics';
+export { JobQueues, createBullConnection, queueNameOf, bullJobIdOf, CANCEL_CHANNEL } from './runtime/queues';
+export { JobProducer } from './runtime/producer';
+export { reconcileJobs, type ReconcileReport, type ReconcileOptions } from './runtime/reconciler';
+export { startJobWorkers, type StartJobWorkersOptions, type JobWorkers } from './runtime/start-workers';
+export {
+  runGate,
+  createGateHandler,
+  GATE_JOB_TYPES,
+  type RunGateRequest,
+  type GateEntity,
+  type GateSettings,
+  type GateSettingsResolver,
+  type GateHandlerOptions,
+} from './gate/gate-jobs';
