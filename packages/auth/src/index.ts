@@ -5,3 +5,4 @@ export * from './sessions';
 export * from './role-resolver';
 export * from './rate-limiter';
 export * from './access';
+export * from './bootstrap-admin';

@@ -272,6 +272,23 @@ describe('GitalyAdapter over gRPC', () => {
     }
   });
 
+  it('follows the GetTreeEntries pagination cursor across pages', async () => {
+    const client = adapterFor(target, { treePageSize: 3 });
+    try {
+      const repo = nextRepo();
+      const files = Object.fromEntries(
+        Array.from({ length: 8 }, (_, index) => [`d/f${index}.txt`, `${index}`]),
+      );
+      const sha = await seedRepository(client, repo, files);
+      const before = callsOf('GetTreeEntries').length;
+      const entries = await client.listTree(repo, sha, { recursive: true });
+      expect(entries.map((entry) => entry.path).sort()).toEqual(['d', ...Object.keys(files)].sort());
+      expect(callsOf('GetTreeEntries').length - before).toBe(3);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('validates input before anything reaches the server', async () => {
     const before = target.calls.length;
     await expect(adapter.resolveRef('../escape.git', 'refs/heads/main')).rejects.toBeInstanceOf(

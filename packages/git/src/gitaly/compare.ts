@@ -1,4 +1,5 @@
 import type { CommitSha, DiffEntry, DiffStatus } from '@conman/core';
+import { GitError } from '../errors';
 import { repositoryMessage, type GitalyContext } from './context';
 import { GitUnsupportedError } from './errors';
 import { ChangedPaths_Status, DiffServiceService } from './gen/gitaly/diff';
@@ -17,6 +18,12 @@ const STATUS_NAMES: Record<ChangedPaths_Status, DiffStatus | undefined> = {
   [ChangedPaths_Status.RENAMED]: 'renamed',
   [ChangedPaths_Status.UNRECOGNIZED]: undefined,
 };
+
+function statusName(status: ChangedPaths_Status): DiffStatus {
+  const name = STATUS_NAMES[status];
+  if (!name) throw new GitError(`FindChangedPaths returned an unknown status ${status}`);
+  return name;
+}
 
 async function resolvePair(
   context: GitalyContext,
@@ -86,7 +93,7 @@ export async function diffFiles(
         const count = counts.get(path);
         const entry: DiffEntry = {
           path,
-          status: STATUS_NAMES[changedPath.status] ?? 'modified',
+          status: statusName(changedPath.status),
           additions: count?.additions ?? 0,
           deletions: count?.deletions ?? 0,
           binary: false,

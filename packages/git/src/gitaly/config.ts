@@ -41,6 +41,8 @@ export interface GitalyAdapterConfig {
   retry?: Partial<GitalyRetryPolicy>;
   /** Largest message accepted from the server; some servers send a whole blob in one message. */
   maxReceiveMessageBytes?: number;
+  /** Tree entries asked for per GetTreeEntries page (default 2,000). */
+  treePageSize?: number;
   user?: Partial<GitalyServiceUser>;
   /** Turns capabilities off for servers known to lack (or stub) an RPC. */
   capabilities?: Partial<GitCapabilities>;
@@ -51,4 +53,5 @@ export const DEFAULT_TIMEOUTS: GitalyTimeouts = { readMs: 30_000, writeMs: 60_00
 export const DEFAULT_RETRY: GitalyRetryPolicy = { attempts: 4, initialBackoffMs: 100, maxBackoffMs: 2_000 };
 export const DEFAULT_MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_STORAGE_NAME = 'default';
+export const DEFAULT_TREE_PAGE_SIZE = 2_000;
 export const DEFAULT_SERVICE_USER: GitalyServiceUser = { glId: 'user-conman', glUsername: 'conman' };

@@ -13,6 +13,7 @@ export interface GitalyContext {
   /** Mutable: an operation that finds an RPC missing or stubbed turns its flag off. */
   readonly capabilities: GitCapabilities;
   readonly logger: Logger;
+  readonly treePageSize: number;
   /** Removes scratch refs in batches (one ref transaction for many, instead of one per operation). */
   readonly scratchRefs: { discard(repoPath: string, ref: string, value: string): void };
 }

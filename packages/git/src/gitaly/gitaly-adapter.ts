@@ -29,7 +29,12 @@ import * as blobs from './blobs';
 import * as commitFiles from './commit-files';
 import { readCommit } from './commits';
 import * as compare from './compare';
-import { DEFAULT_SERVICE_USER, DEFAULT_STORAGE_NAME, type GitalyAdapterConfig } from './config';
+import {
+  DEFAULT_SERVICE_USER,
+  DEFAULT_STORAGE_NAME,
+  DEFAULT_TREE_PAGE_SIZE,
+  type GitalyAdapterConfig,
+} from './config';
 import type { GitalyContext } from './context';
 import { GitUnsupportedError } from './errors';
 import * as merges from './merges';
@@ -72,6 +77,7 @@ export class GitalyAdapter implements GitAdapter {
       serviceUser: { ...DEFAULT_SERVICE_USER, ...config.user },
       capabilities: { ...SUBSET_CAPABILITIES, ...config.capabilities },
       logger,
+      treePageSize: config.treePageSize ?? DEFAULT_TREE_PAGE_SIZE,
       scratchRefs: this.scratchRefs,
     };
   }

@@ -94,7 +94,8 @@ export class GitalyTransport {
           request,
           metadata,
           options,
-          (error, response) => (error || response === undefined ? reject(error) : resolve(response)),
+          (error, response) =>
+            response === undefined ? reject(error ?? new Error('empty reply')) : resolve(response),
         );
       });
     });
@@ -137,7 +138,8 @@ export class GitalyTransport {
           method.responseDeserialize,
           metadata,
           options,
-          (error, response) => (error || response === undefined ? reject(error) : resolve(response)),
+          (error, response) =>
+            response === undefined ? reject(error ?? new Error('empty reply')) : resolve(response),
         );
         for (const request of requests) call.write(request);
         call.end();

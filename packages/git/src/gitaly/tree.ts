@@ -10,7 +10,6 @@ import { CommitServiceService, TreeEntry_EntryType } from './gen/gitaly/commit';
 import { resolveCommit } from './refs';
 import { toGitError } from './status';
 
-const PAGE_SIZE = 2_000;
 const TYPE_NAMES: Record<TreeEntry_EntryType, TreeEntryType | undefined> = {
   [TreeEntry_EntryType.BLOB]: 'blob',
   [TreeEntry_EntryType.TREE]: 'tree',
@@ -39,7 +38,7 @@ async function treeEntries(
       revision: Buffer.from(commit),
       path: Buffer.from(options.path ?? '.'),
       recursive: options.recursive ?? false,
-      paginationParams: { pageToken, limit: PAGE_SIZE },
+      paginationParams: { pageToken, limit: context.treePageSize },
     };
     let responses;
     try {

@@ -32,7 +32,9 @@ async function aggregate(command: Document, context: CommandContext): Promise<Do
       'collectionless aggregate is not supported by the embedded engine',
     );
   }
-  if (!command.cursor && !command.explain) {
+  if (command.explain)
+    throw mongoError(ErrorCodes.NotImplemented, 'explain is not supported by the embedded engine');
+  if (!command.cursor) {
     throw mongoError(
       ErrorCodes.FailedToParse,
       "The 'cursor' option is required, except for aggregate with the explain argument",

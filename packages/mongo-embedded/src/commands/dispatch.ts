@@ -161,13 +161,8 @@ export class CommandDispatcher {
     }
   }
 
-  private async runRetryable({
-    handler,
-    command,
-    context,
-    session,
-    txnNumber,
-  }: SessionInvocation): Promise<Document> {
+  private async runRetryable(invocation: SessionInvocation): Promise<Document> {
+    const { handler, command, context, session, txnNumber } = invocation;
     if (session.retryableReply?.txnNumber === txnNumber) return session.retryableReply.reply;
     if (txnNumber < session.txnNumber) {
       throw mongoError(
@@ -181,14 +176,8 @@ export class CommandDispatcher {
     return reply;
   }
 
-  private async runInTransaction({
-    name,
-    handler,
-    command,
-    context,
-    session,
-    txnNumber,
-  }: SessionInvocation): Promise<Document> {
+  private async runInTransaction(invocation: SessionInvocation): Promise<Document> {
+    const { name, handler, command, context, session, txnNumber } = invocation;
     if (command.startTransaction === true) {
       if (txnNumber < session.txnNumber) {
         throw mongoError(

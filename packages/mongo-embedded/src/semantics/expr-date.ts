@@ -4,7 +4,7 @@ import { bsonTypeName, isPlainObject } from './bson-types';
 import { isNullish, objectOperand, type ExpressionContext, type Evaluate, type OperatorImplementation, type OperatorTable } from './expression-core';
 
 /** Only UTC and fixed offsets are supported: the engine carries no time zone database. */
-function offsetMinutes(timezone: unknown): number {
+export function offsetMinutes(timezone: unknown): number {
   if (timezone === undefined || isNullish(timezone)) return 0;
   if (typeof timezone !== 'string') throw mongoError(40517, `timezone must evaluate to a string, found ${bsonTypeName(timezone)}`);
   if (timezone === 'UTC' || timezone === 'GMT' || timezone === 'Z' || timezone === 'Etc/UTC') return 0;
@@ -14,7 +14,7 @@ function offsetMinutes(timezone: unknown): number {
   return match[1] === '-' ? -minutes : minutes;
 }
 
-function toDate(value: unknown): Date {
+export function toDate(value: unknown): Date {
   if (value instanceof Date) return value;
   const type = bsonTypeName(value);
   if (type === 'objectId') return (value as ObjectId).getTimestamp();

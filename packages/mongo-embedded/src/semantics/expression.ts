@@ -4,6 +4,7 @@ import { accumulatorOperators } from './expr-accumulators';
 import { arithmeticOperators } from './expr-arithmetic';
 import { arrayOperators } from './expr-array';
 import { dateOperators } from './expr-date';
+import { dateMathOperators } from './expr-date-math';
 import { logicOperators } from './expr-logic';
 import { stringOperators } from './expr-string';
 import { typeOperators } from './expr-types';
@@ -17,6 +18,7 @@ const OPERATORS: OperatorTable = {
   ...arrayOperators,
   ...typeOperators,
   ...dateOperators,
+  ...dateMathOperators,
   ...accumulatorOperators,
 };
 

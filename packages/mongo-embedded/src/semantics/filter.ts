@@ -17,6 +17,7 @@ import { evaluateExpression } from './expression';
 import { isIntegral, isZero, toDouble } from './numbers';
 import { leafValues, splitPath } from './paths';
 import { regexMatches } from './regex';
+import { valueKey } from './value-key';
 
 export type DocPredicate = (doc: Doc) => boolean;
 /** Decides a condition from all values a path yields in one document (see `leafValues`). */
@@ -55,12 +56,25 @@ function requireArray(operator: string, argument: unknown): unknown[] {
   return argument;
 }
 
+/** Long `$in` lists are hashed by BSON-equality key instead of compared one by one. */
+const HASHED_IN_THRESHOLD = 8;
+
 function inMatcher(argument: unknown): LeafMatcher {
-  const tests = requireArray('$in', argument).map((item) => {
+  const items = requireArray('$in', argument);
+  for (const item of items) {
     if (isOperatorObject(item)) throw mongoError(2, 'cannot nest $ under $in');
-    return equalityTest(item);
-  });
-  return anyValue((value) => tests.some((test) => test(value)));
+  }
+  const regexTests = items.filter(isRegexValue).map(equalityTest);
+  const values = items.filter((item) => !isRegexValue(item));
+  let valueTest: ValueTest;
+  if (values.length > HASHED_IN_THRESHOLD) {
+    const keys = new Set(values.map(valueKey));
+    valueTest = (value) => keys.has(valueKey(value));
+  } else {
+    const tests = values.map(equalityTest);
+    valueTest = (value) => tests.some((test) => test(value));
+  }
+  return anyValue((value) => valueTest(value) || regexTests.some((test) => test(value)));
 }
 
 function regexArgument(condition: Doc): unknown {

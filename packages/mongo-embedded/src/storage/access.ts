@@ -35,19 +35,23 @@ export abstract class DataAccess {
 
   /** Documents matching `filter`, in natural (or index) order. */
   find(collection: Collection | undefined, filter: Document): Document[] {
-    if (!collection) return [];
-    const matches = compileFilter(filter);
-    const found: Document[] = [];
-    for (const id of this.candidates(collection, filter)) {
-      const doc = this.get(collection, id);
-      if (doc && matches(doc)) found.push(doc);
-    }
-    return found;
+    return this.matching(collection, filter).map(([, doc]) => doc);
   }
 
   /** Document keys (not documents) matching `filter`, so writers can re-read each one after waiting for locks. */
   findIds(collection: Collection | undefined, filter: Document): string[] {
-    return collection ? this.find(collection, filter).map(idKeyOf) : [];
+    return this.matching(collection, filter).map(([id]) => id);
+  }
+
+  private matching(collection: Collection | undefined, filter: Document): Array<[string, Document]> {
+    if (!collection) return [];
+    const matches = compileFilter(filter);
+    const found: Array<[string, Document]> = [];
+    for (const id of this.candidates(collection, filter)) {
+      const doc = this.get(collection, id);
+      if (doc && matches(doc)) found.push([id, doc]);
+    }
+    return found;
   }
 
   recordCatalogOps(ops: JournalOp[]): void {

@@ -39,6 +39,8 @@ describe('update operators over the wire', () => {
     ['$pullAll', { _id: 1, a: [1, 2, 3, 2] }, { $pullAll: { a: [2, 3] } }, { _id: 1, a: [1] }],
     ['$pop', { _id: 1, a: [1, 2, 3] }, { $pop: { a: -1 } }, { _id: 1, a: [2, 3] }],
     ['positional $', { _id: 1, a: [{ b: 1 }, { b: 2 }] }, { $set: { 'a.$.c': 'x' } }, { _id: 1, a: [{ b: 1 }, { b: 2, c: 'x' }] }, { filter: { 'a.b': 2 } }],
+    ['positional $ with $elemMatch', { _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 2 }] }, { $inc: { 'a.$.c': 10 } }, { _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 12 }] }, { filter: { a: { $elemMatch: { b: 1, c: 2 } } } }],
+    ['nested $[i]/$[j]', { _id: 1, g: [{ k: 'x', v: [1, 5] }, { k: 'y', v: [5] }] }, { $set: { 'g.$[i].v.$[j]': 0 } }, { _id: 1, g: [{ k: 'x', v: [1, 0] }, { k: 'y', v: [5] }] }, { arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }] }],
     ['$[]', { _id: 1, a: [1, 2] }, { $inc: { 'a.$[]': 10 } }, { _id: 1, a: [11, 12] }],
     ['$[id] with arrayFilters', { _id: 1, a: [{ b: 1 }, { b: 5 }] }, { $set: { 'a.$[big].f': true } }, { _id: 1, a: [{ b: 1 }, { b: 5, f: true }] }, { arrayFilters: [{ 'big.b': { $gt: 4 } }] }],
     ['pipeline update', { _id: 1, a: 2, b: 3 }, [{ $set: { sum: { $add: ['$a', '$b'] } } }, { $unset: 'a' }], { _id: 1, b: 3, sum: 5 }],

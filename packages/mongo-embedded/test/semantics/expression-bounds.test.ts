@@ -52,6 +52,16 @@ describe('evaluateExpression', () => {
     ['$dayOfYear', { $dayOfYear: '$d' }, 60],
     ['$dayOfWeek', { $dayOfWeek: '$d' }, 7],
     ['$dateToString default format', { $dateToString: { date: '$d' } }, '2020-02-29T23:59:58.123Z'],
+    ['$dateAdd months clamps to the month end', { $dateAdd: { startDate: new Date('2021-01-31T00:00:00Z'), unit: 'month', amount: 1 } }, new Date('2021-02-28T00:00:00Z')],
+    ['$dateSubtract hours', { $dateSubtract: { startDate: '$d', unit: 'hour', amount: 2 } }, new Date('2020-02-29T21:59:58.123Z')],
+    ['$dateDiff days counts boundaries', { $dateDiff: { startDate: new Date('2020-01-01T23:00:00Z'), endDate: new Date('2020-01-02T01:00:00Z'), unit: 'day' } }, 1],
+    ['$dateDiff years', { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'year' } }, 1],
+    ['$dateDiff quarters', { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'quarter' } }, 1],
+    ['$dateTrunc to month', { $dateTrunc: { date: '$d', unit: 'month' } }, new Date('2020-02-01T00:00:00Z')],
+    ['$dateTrunc to week (Sunday)', { $dateTrunc: { date: '$d', unit: 'week' } }, new Date('2020-02-23T00:00:00Z')],
+    ['$dateFromParts', { $dateFromParts: { year: 2021, month: 3, day: 4, hour: 5 } }, new Date('2021-03-04T05:00:00Z')],
+    ['$dateFromString', { $dateFromString: { dateString: '2021-03-04T05:06:07.008Z' } }, new Date('2021-03-04T05:06:07.008Z')],
+    ['$dateFromString onError', { $dateFromString: { dateString: 'nope', onError: 'bad' } }, 'bad'],
     ['$dateToString with offset', { $dateToString: { date: '$d', format: '%H:%M', timezone: '+01:00' } }, '00:59'],
   ];
   it.each(cases)('%s', (_name, expression, expected) => {

@@ -186,6 +186,18 @@ describe('applyUpdate operators', () => {
     expect(plain(result)).toEqual({ _id: 1, a: [5, 60, 7] });
   });
 
+  it('positional $ with an $elemMatch query', () => {
+    const result = update({ _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 2 }] }, { $inc: { 'a.$.c': 10 } }, { query: { a: { $elemMatch: { b: 1, c: 2 } } } }).doc;
+    expect(plain(result)).toEqual({ _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 12 }] });
+  });
+
+  it('nested $[i] and $[j] array filters', () => {
+    const result = update({ _id: 1, g: [{ k: 'x', v: [1, 5] }, { k: 'y', v: [5] }] }, { $set: { 'g.$[i].v.$[j]': 0 } }, {
+      arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }],
+    }).doc;
+    expect(plain(result)).toEqual({ _id: 1, g: [{ k: 'x', v: [1, 0] }, { k: 'y', v: [5] }] });
+  });
+
   it('$[id] with arrayFilters', () => {
     const result = update(
       { _id: 1, a: [{ b: 1 }, { b: 5 }, { b: 7 }] },
