@@ -1,5 +1,9 @@
-import type { ConmanConfig, Logger } from '@conman/core';
-import { connectMongo } from '@conman/db';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { ConmanConfig, JobType, Logger } from '@conman/core';
+import { AppsRepository, connectMongo, ensureIndexes, jobIndexSpecs, jobLogIndexSpecs } from '@conman/db';
+import { createGitAdapter } from '@conman/git';
+import { GATE_JOB_TYPES, appGateSettings, createGateHandler, startJobWorkers, type JobHandler } from '@conman/jobs';
 import { connectRedis } from '@conman/runtime';
 
 export interface RunningWorker {
@@ -7,19 +11,44 @@ export interface RunningWorker {
 }
 
 /**
- * The composition root of the job-consumer process. It connects to the shared MongoDB and Redis; the job
- * families and their consumers are registered here by the jobs package.
+ * The composition root of the job-consumer process: BullMQ workers per family (concurrency from
+ * config) with the handlers that exist, cancel signalling, and the periodic reconciler. On close,
+ * in-flight jobs get the shutdown grace to finish and are otherwise handed back to the queue.
  */
 export async function startWorker(config: ConmanConfig, logger: Logger): Promise<RunningWorker> {
   if (!config.mongo.uri) throw new Error('No MongoDB: set CONMAN_MONGO_URI or start the stack with `conman up`');
   if (!config.redis.url) throw new Error('No Redis: set CONMAN_REDIS_URL or start the stack with `conman up`');
   const mongo = await connectMongo({ uri: config.mongo.uri, dbName: config.mongo.dbName, appName: 'conman-worker' });
+  // Fails fast when Redis is unreachable; BullMQ's own connections retry forever.
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
-  logger.info('worker ready', { concurrency: config.workerConcurrency });
+  await ensureIndexes(mongo.db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
+  const git = createGitAdapter({
+    storageRoot: path.join(config.dataDir, 'repos'),
+    gitalyAddress: config.gitaly.address,
+    gitalyToken: config.gitaly.token,
+    gitalyTokenMode: config.gitaly.tokenMode,
+    gitalyStorage: config.gitaly.storage,
+    logger,
+  });
+  const tmpRoot = path.join(config.dataDir, 'tmp');
+  await mkdir(tmpRoot, { recursive: true });
+  const gateHandler = createGateHandler({ git, settings: appGateSettings(new AppsRepository(mongo.db)), tmpRoot });
+  const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(
+    Object.values(GATE_JOB_TYPES).map((type) => [type, gateHandler]),
+  );
+  const jobs = await startJobWorkers({
+    redisUrl: config.redis.url,
+    db: mongo.db,
+    handlers,
+    concurrency: config.workerConcurrency,
+    logger,
+  });
+  logger.info('worker ready', { concurrency: config.workerConcurrency, worker_id: jobs.workerId, families: jobs.families });
   return {
     close: async () => {
-      await Promise.allSettled([redis.quit(), mongo.close()]);
+      await jobs.close();
+      await Promise.allSettled([redis.quit(), git.close(), mongo.close()]);
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   GitalyAdapter,
   GitUnavailableError,
   GitUnsupportedError,
+  LocalGitAdapter,
   type GitalyAdapterConfig,
   type GitalyAuth,
 } from '../src';
@@ -269,6 +270,23 @@ describe('GitalyAdapter over gRPC', () => {
       expect((await adapter.readBlob(repo, sha, 'big.bin'))?.content.equals(big)).toBe(true);
     } finally {
       target.settings.blobChunkBytes = 128 * 1024;
+    }
+  });
+
+  it('leaves no scratch refs behind once closed', async () => {
+    const client = adapterFor(target);
+    const repo = nextRepo();
+    const base = await seedRepository(client, repo, { 'a.txt': 'a\n' });
+    const next = await commitOn(client, repo, 'refs/heads/main', { 'b.txt': 'b\n' });
+    await client.commitFiles(repo, { parent: next, changes: [], message: 'loose', author: alice });
+    await client.mergeCommits(repo, base, next);
+    await client.revert(repo, { commit: next, onto: next, author: alice });
+    await client.close();
+    const backing = new LocalGitAdapter({ storageRoot: target.storageRoot });
+    try {
+      expect(await backing.listRefs(repo, 'refs/')).toEqual([{ ref: 'refs/heads/main', sha: next }]);
+    } finally {
+      await backing.close();
     }
   });
 

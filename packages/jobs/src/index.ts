@@ -24,3 +24,4 @@ export {
   type GateSettingsResolver,
   type GateHandlerOptions,
 } from './gate/gate-jobs';
+export { appGateSettings } from './gate/app-gate-settings';

@@ -31,24 +31,23 @@ export class ScratchRefCollector {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS).unref();
   }
 
-  /** Deletes everything pending; resolves when every deletion so far has been attempted. */
+  /** Deletes everything pending; transactions run one after another so they never fight over the lock. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batches = [...this.pending];
     this.pending = new Map();
-    const run = Promise.all(
-      batches.map(([repoPath, updates]) =>
-        this.deleteRefs(repoPath, updates).catch((error: unknown) =>
+    this.flushing = this.flushing.then(async () => {
+      for (const [repoPath, updates] of batches) {
+        await this.deleteRefs(repoPath, updates).catch((error: unknown) =>
           this.logger.warn('could not delete gitaly scratch refs', {
             repoPath,
             count: updates.length,
             error: String(error),
           }),
-        ),
-      ),
-    );
-    this.flushing = Promise.all([this.flushing, run]).then(() => undefined);
+        );
+      }
+    });
     return this.flushing;
   }
 }

@@ -23,8 +23,10 @@ function parseJson(file: string, text: string): ParseOutcome {
     return { ok: true, documents: [JSON.parse(text) as unknown] };
   } catch (error) {
     const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    const where = position?.[1] === undefined ? {} : lineAndColumn(text, Number(position[1]));
+    const position = /at position (\d+)/.exec(message)?.[1];
+    // V8 names no position when the text ends early: the problem is at the end.
+    const offset = position !== undefined ? Number(position) : message.includes('end of JSON') ? text.length : undefined;
+    const where = offset === undefined ? {} : lineAndColumn(text, offset);
     return { ok: false, failure: { check: 'parse', file, ...where, message } };
   }
 }

@@ -66,6 +66,8 @@ export interface GateSettings {
   repoPath: string;
   command?: CommandSpec;
   scopeEnv: Record<string, string>;
+  /** The gate's own timeout (`timeout_seconds`); the job's timeout still bounds it. */
+  timeoutMs?: number;
 }
 
 export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<GateSettings>;
@@ -107,7 +109,7 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
         repoPath: settings.repoPath,
         context: contextOf(job, payload),
         scopeEnv: settings.scopeEnv,
-        timeoutMs: job.timeoutMs,
+        timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
         signal,
         log,
         ...(settings.command === undefined ? {} : { command: settings.command }),

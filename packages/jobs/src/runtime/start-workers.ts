@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { JOB_FAMILIES, JOB_TYPES, jobFamilyOf, type JobFamily, type JobType, type Logger } from '@conman/core';
 import { JobLogStore, JobStore, type MongoConnection } from '@conman/db';
 import { executeQueueMessage, type ExecutionDeps } from './execute-job';
@@ -57,13 +58,15 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
   subscriber.on('message', (_channel: string, jobId: string) => inFlight.get(jobId)?.abort('cancel' satisfies JobAbortReason));
   await subscriber.subscribe(CANCEL_CHANNEL);
 
+  // BullMQ leaves connections it was given open; these are closed with the workers.
+  const workerConnections: Redis[] = [];
   const families = JOB_FAMILIES.filter((family) => JOB_TYPES.some((type) => options.handlers[type] && jobFamilyOf(type) === family));
   const workers = families.map(
     (family) =>
       new Worker<QueueMessage>(
         queueNameOf(family),
         (bullJob) => executeQueueMessage(deps, bullJob.data, bullJob.timestamp + (bullJob.opts.delay ?? 0)),
-        { connection: createBullConnection(options.redisUrl), concurrency: options.concurrency?.[family] ?? 2 },
+        { connection: track(workerConnections, createBullConnection(options.redisUrl)), concurrency: options.concurrency?.[family] ?? 2 },
       ),
   );
   for (const worker of workers) worker.on('error', (error) => options.logger.warn('job worker error', { error: error.message }));
@@ -89,7 +92,12 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
         await closing;
       }
       await queues.close();
-      await Promise.allSettled([subscriber.quit(), connection.quit()]);
+      await Promise.allSettled([subscriber, connection, ...workerConnections].map((redis) => redis.quit()));
     },
   };
+}
+
+function track(connections: Redis[], connection: Redis): Redis {
+  connections.push(connection);
+  return connection;
 }

@@ -8,6 +8,7 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '@conman/runtime';
 
 export interface JobTestServices {
   db: MongoConnection['db'];
+  mongoUri: string;
   redisUrl: string;
   stop(): Promise<void>;
 }
@@ -30,6 +31,7 @@ export async function startJobTestServices(): Promise<JobTestServices> {
   await ensureIndexes(db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
   return {
     db,
+    mongoUri: uri,
     redisUrl: redis.url,
     stop: async () => {
       await db.dropDatabase();

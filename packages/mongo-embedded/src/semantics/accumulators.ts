@@ -1,8 +1,8 @@
-import { Int32 } from 'bson';
+import { Double, Int32 } from 'bson';
 import { mongoError } from '../errors';
 import { isNumeric, isPlainObject, MISSING, type Doc } from './bson-types';
 import { compareValues } from './compare';
-import { addNumbers, divideNumbers } from './numbers';
+import { addNumbers, divideNumbers, toDouble } from './numbers';
 import { valueKey } from './value-key';
 
 /** Running state of one accumulator for one group. */
@@ -104,7 +104,30 @@ function mergeObjects(): Accumulator {
   };
 }
 
+/** Welford's running variance over numeric inputs; population or sample standard deviation as a double. */
+function standardDeviation(sample: boolean): Accumulator {
+  let count = 0;
+  let mean = 0;
+  let squares = 0;
+  return {
+    add: (value) => {
+      if (!isNumeric(value)) return;
+      const number = toDouble(value);
+      count += 1;
+      const delta = number - mean;
+      mean += delta / count;
+      squares += delta * (number - mean);
+    },
+    result: () => {
+      const divisor = sample ? count - 1 : count;
+      return divisor <= 0 ? null : new Double(Math.sqrt(squares / divisor));
+    },
+  };
+}
+
 export const ACCUMULATORS: Record<string, () => Accumulator> = {
+  $stdDevPop: () => standardDeviation(false),
+  $stdDevSamp: () => standardDeviation(true),
   $sum: sum,
   $avg: average,
   $min: () => extreme((order) => order < 0),

@@ -13,6 +13,7 @@ import {
   type OperatorTable,
 } from './expression-core';
 import { isIntegral, toDouble } from './numbers';
+import { elementComparator } from './update-push';
 
 function requireArray(value: unknown, code: number, message: (type: string) => string): unknown[] {
   if (!Array.isArray(value)) throw mongoError(code, message(bsonTypeName(value)));
@@ -98,7 +99,7 @@ function uniqueValues(values: unknown[]): unknown[] {
   return result;
 }
 
-function setOperation(name: string, combine: (arrays: unknown[][]) => unknown[]): OperatorImplementation {
+function setOperation(name: string, combine: (arrays: unknown[][]) => unknown): OperatorImplementation {
   return (operand, context, evaluate) => {
     const values = evaluateArguments(name, operand, context, evaluate);
     if (values.some(isNullish)) return null;
@@ -188,6 +189,18 @@ export const arrayOperators: OperatorTable = {
   $setDifference: setOperation('$setDifference', (arrays) =>
     uniqueValues(arrays[0] ?? []).filter((value) => !containsValue(arrays[1] ?? [], value)),
   ),
+  $setEquals: setOperation('$setEquals', (arrays) => {
+    const [first, ...others] = arrays.map(uniqueValues) as [unknown[], ...unknown[][]];
+    return others.every((other) => other.length === first.length && other.every((value) => containsValue(first, value)));
+  }),
+  $setIsSubset: setOperation('$setIsSubset', (arrays) => (arrays[0] ?? []).every((value) => containsValue(arrays[1] ?? [], value))),
+  $sortArray: (operand, context, evaluate) => {
+    const object = objectOperand('$sortArray', operand, ['input', 'sortBy'], ['input', 'sortBy']);
+    const input = evaluate(object.input, context);
+    if (isNullish(input)) return null;
+    const array = requireArray(input, 2942504, (type) => `The input argument to $sortArray must be an array, but was of type: ${type}`);
+    return [...array].sort(elementComparator(object.sortBy));
+  },
   $allElementsTrue: (operand, context, evaluate) => {
     const [value] = evaluateArguments('$allElementsTrue', operand, context, evaluate, 1);
     return requireArray(value, 17040, (type) => `$allElementsTrue's argument must be an array, but is ${type}`).every(isTruthyExpressionValue);

@@ -14,6 +14,7 @@ import {
 } from './bson-types';
 import { compareValues, regexFlags, regexPattern } from './compare';
 import { evaluateExpression } from './expression';
+import { bitTest, isBitOperator } from './filter-bits';
 import { isIntegral, isZero, toDouble } from './numbers';
 import { leafValues, splitPath } from './paths';
 import { regexMatches } from './regex';
@@ -199,6 +200,7 @@ function compileOperator(operator: string, argument: unknown, condition: Doc): L
     case '$comment':
       return undefined;
     default:
+      if (isBitOperator(operator)) return anyValue(bitTest(operator, argument));
       throw mongoError(2, `unknown operator: ${operator}`);
   }
 }

@@ -37,8 +37,12 @@ export function buildRegex(pattern: string, options: string): RegExp {
     const bad = [...options].find((flag) => !'imsxu'.includes(flag));
     throw mongoError(51108, `invalid flag in regex options: ${bad}`);
   }
-  const source = options.includes('x') ? stripExtended(pattern) : pattern;
-  const flags = [...new Set(options.replace(/[xu]/g, ''))].join('');
+  // PCRE allows leading inline options such as `(?i)`; JavaScript only takes them as flags.
+  const inline = /^\(\?([imsx]+)\)/.exec(pattern);
+  const allOptions = options + (inline?.[1] ?? '');
+  const body = inline ? pattern.slice(inline[0].length) : pattern;
+  const source = allOptions.includes('x') ? stripExtended(body) : body;
+  const flags = [...new Set(allOptions.replace(/[xu]/g, ''))].join('');
   let regex: RegExp;
   try {
     regex = new RegExp(source, flags);

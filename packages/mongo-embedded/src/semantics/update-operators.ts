@@ -4,7 +4,7 @@ import { bsonTypeName, cloneValue, isNumeric, isOperatorObject, isPlainObject, M
 import { compareValues, valuesEqual } from './compare';
 import { compileFieldMatcher, compileFilter } from './filter';
 import { formatField, formatIdOf } from './format';
-import { addNumbers, multiplyNumbers, zeroLike } from './numbers';
+import { addNumbers, multiplyNumbers, numericKind, zeroLike } from './numbers';
 import { applyPushModifiers, parsePushArgument } from './update-push';
 import { locateExisting, locateForWrite, readAt, writeAt } from './update-paths';
 
@@ -37,7 +37,14 @@ function arithmetic(name: '$inc' | '$mul', combine: (current: unknown, argument:
         `Cannot apply ${name} to a value of non-numeric type. ${formatIdOf(context.original)} has the field '${field}' of non-numeric type ${bsonTypeName(current)}`,
       );
     }
-    writeAt(location, combine(current, argument));
+    const result = combine(current, argument);
+    const integral = (value: unknown) => numericKind(value) === 'int' || numericKind(value) === 'long';
+    if (integral(current) && integral(argument) && !integral(result)) {
+      // 64-bit overflow: MongoDB refuses instead of silently turning the value into a double.
+      const label = numericKind(current) === 'int' ? 'NumberInt' : 'NumberLong';
+      throw mongoError(2, `Failed to apply ${name} operations to current value ((${label})${String(current)}) for document ${formatIdOf(context.original)}`);
+    }
+    writeAt(location, result);
   };
 }
 

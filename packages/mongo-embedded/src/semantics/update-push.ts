@@ -20,7 +20,8 @@ function integerModifier(name: string, value: unknown): number {
   return toDouble(value);
 }
 
-function sortModifier(value: unknown): (a: unknown, b: unknown) => number {
+/** Orders array elements by `1`/`-1` (whole values) or `{ field: 1 }` (embedded fields): `$push $sort`, `$sortArray`. */
+export function elementComparator(value: unknown): (a: unknown, b: unknown) => number {
   const invalid = () =>
     mongoError(2, 'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
   if (isNumeric(value)) {
@@ -47,7 +48,7 @@ export function parsePushArgument(argument: unknown): PushSpec {
     values: argument.$each,
     position: '$position' in argument ? integerModifier('$position', argument.$position) : undefined,
     slice: '$slice' in argument ? integerModifier('$slice', argument.$slice) : undefined,
-    sort: '$sort' in argument ? sortModifier(argument.$sort) : undefined,
+    sort: '$sort' in argument ? elementComparator(argument.$sort) : undefined,
   };
 }
 

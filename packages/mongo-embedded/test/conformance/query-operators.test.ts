@@ -54,6 +54,7 @@ describe('query operators over the wire', () => {
     ['$type null', { a: { $type: 'null' } }, [5]],
     ['$regex with $options', { s: { $regex: '^ab', $options: 'i' } }, [1, 2]],
     ['regex literal', { s: /Y/i }, [3]],
+    ['PCRE inline option', { s: { $regex: '(?i)^abd' } }, [2]],
     ['BSONRegExp', { s: new BSONRegExp('^x') }, [3]],
     ['$size', { tags: { $size: 1 } }, [2]],
     ['$all', { tags: { $all: ['y', 'x'] } }, [1]],
@@ -61,6 +62,8 @@ describe('query operators over the wire', () => {
     ['$elemMatch does not mix elements', { arr: { $elemMatch: { b: 1, c: 'm' } } }, []],
     ['$elemMatch on values', { vals: { $elemMatch: { $gt: 5, $lt: 15 } } }, [6]],
     ['$mod', { vals: { $mod: [20, 0] } }, [6]],
+    ['$bitsAllSet', { vals: { $bitsAllSet: 10 } }, [6]],
+    ['$bitsAnySet', { a: { $bitsAnySet: [0] } }, [1, 4]],
     ['$expr', { $expr: { $gt: ['$sub.b', 2] } }, [2]],
   ];
   it.each(cases)('%s', async (_name, filter, expected) => {

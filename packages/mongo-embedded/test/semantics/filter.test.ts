@@ -80,6 +80,8 @@ describe('compileFilter matches like MongoDB', () => {
     ['$type date', { when: { $type: 'date' } }, [5]],
     ['$regex string with options', { s: { $regex: '^ab', $options: 'i' } }, [1, 2]],
     ['regex literal', { s: /Y/i }, [3]],
+    ['PCRE inline option', { s: { $regex: '(?i)^abd' } }, [2]],
+    ['extended regex option', { s: { $regex: '^a b c # comment', $options: 'x' } }, [1]],
     ['BSONRegExp value', { s: new BSONRegExp('^x') }, [3]],
     ['$regex on array elements', { tags: { $regex: '^x' } }, [1]],
     ['$size', { tags: { $size: 1 } }, [2]],
@@ -94,6 +96,10 @@ describe('compileFilter matches like MongoDB', () => {
     ['$mod truncates divisor, remainder and value', { a: { $mod: [2, 0.5] } }, [2]],
     ['$expr comparing fields', { $expr: { $gt: ['$sub.b', 2] } }, [2]],
     ['nested array equality via element', { items: [1, 2] }, [3]],
+    ['$bitsAllSet with a mask', { vals: { $bitsAllSet: 10 } }, [6]],
+    ['$bitsAnySet with positions', { a: { $bitsAnySet: [0] } }, [1, 4]],
+    ['$bitsAllClear', { a: { $bitsAllClear: [0] } }, []],
+    ['$bitsAnyClear', { big: { $bitsAnyClear: [0] } }, [5]],
     ['$comment is ignored', { _id: 1, $comment: 'hello' }, [1]],
   ];
   it.each(cases)('%s', (_name, filter, expected) => {

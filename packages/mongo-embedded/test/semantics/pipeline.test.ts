@@ -57,6 +57,13 @@ describe('runPipeline stages', () => {
     expect([ints?.s, overflow?.s, longs?.s, mixed?.s].map(bsonTypeName)).toEqual(['int', 'long', 'long', 'double']);
   });
 
+  it('$stdDevPop and $stdDevSamp accumulators', () => {
+    const rows = [stored({ v: 2 }), stored({ v: 4 }), stored({ v: 4 }), stored({ v: 4 }), stored({ v: 5 }), stored({ v: 5 }), stored({ v: 7 }), stored({ v: 9 })];
+    const [result] = runPipeline(rows, [{ $group: { _id: null, pop: { $stdDevPop: '$v' }, samp: { $stdDevSamp: '$v' } } }], context);
+    expect(plain(result?.pop)).toBe(2);
+    expect(plain(result?.samp)).toBeCloseTo(2.138, 3);
+  });
+
   it('$group treats 1, 1.0 and Long(1) as one key', () => {
     const rows = [stored({ k: new Int32(1) }), stored({ k: new Double(1) }), stored({ k: Long.fromNumber(1) })];
     expect(runPipeline(rows, [{ $group: { _id: '$k', n: { $sum: 1 } } }], context)).toHaveLength(1);

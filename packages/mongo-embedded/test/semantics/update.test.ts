@@ -247,6 +247,7 @@ describe('applyUpdate errors', () => {
       /Cannot increment with non-numeric argument/,
     ],
     ['$mul on a string', { _id: 1, a: 'x' }, { $mul: { a: 2 } }, 14, /Cannot apply \$mul/],
+    ['$inc overflowing Int64', { _id: 1, a: Long.MAX_VALUE }, { $inc: { a: 1 } }, 2, /Failed to apply \$inc operations to current value \(\(NumberLong\)9223372036854775807\)/],
     [
       'path through a scalar',
       { _id: 1, a: 1 },
