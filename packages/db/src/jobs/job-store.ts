@@ -51,7 +51,7 @@ export interface JobListFilter {
   entityId?: string;
 }
 
-export interface Page {
+export interface JobListPage {
   page: number;
   limit: number;
 }
@@ -252,7 +252,7 @@ export class JobStore {
     return docs.map(toJobRecord);
   }
 
-  async list(filter: JobListFilter, page: Page): Promise<{ items: JobRecord[]; total: number }> {
+  async list(filter: JobListFilter, page: JobListPage): Promise<{ items: JobRecord[]; total: number }> {
     const query: Filter<JobDocument> = {};
     if (filter.appId !== undefined) query.app_id = filter.appId;
     if (filter.type !== undefined) query.type = filter.type;
