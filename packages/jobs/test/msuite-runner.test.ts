@@ -81,7 +81,7 @@ describe('msuite runner', () => {
   });
 
   it('kills the whole process group on timeout', async () => {
-    const { result, log } = await runCommand('sleep 30 & echo "bg=$!"; echo "leader=$$"; wait', { timeoutMs: 400 });
+    const { result, log } = await runCommand('sleep 30 & echo "bg=$!"; echo "leader=$$"; wait', { timeoutMs: 1000 });
     expect(result.outcome).toBe('timeout');
     const [background] = pidsFrom(log, 'bg=');
     const [leader] = pidsFrom(log, 'leader=');

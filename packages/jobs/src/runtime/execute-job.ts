@@ -50,7 +50,6 @@ export async function executeQueueMessage(deps: ExecutionDeps, message: QueueMes
     clearTimeout(timeout);
     const abortReason = controller.signal.aborted ? (controller.signal.reason as JobAbortReason) : undefined;
     const label = await settle(deps, job, end, abortReason, log);
-    log.append('info', `job ${label}`, { duration_ms: Date.now() - startedAt });
     deps.metrics.jobFinished(job.type, label, Date.now() - startedAt);
   } finally {
     clearInterval(heartbeat);
@@ -84,6 +83,9 @@ async function settle(
 ): Promise<'succeeded' | 'failed' | 'canceled' | 'retried' | 'handed_back'> {
   const result = end.kind === 'returned' ? end.outcome.result : undefined;
   const finish = async (state: 'succeeded' | 'failed' | 'canceled', error?: JobError) => {
+    log.append(state === 'succeeded' ? 'info' : 'warn', `job ${state}`, error ? { error } : undefined);
+    // A reader who sees the final state must also see every line of the run.
+    await log.flush();
     await deps.store.finish(job.id, deps.workerId, { state, ...(result ? { result } : {}), ...(error ? { error } : {}) });
     return state;
   };
@@ -107,10 +109,11 @@ async function settle(
 
 /** Back to `queued` (attempt + 1) and re-enqueued while attempts remain, else `failed`. */
 async function retryOrFail(deps: ExecutionDeps, job: JobRecord, error: JobError, delayMs: number, log: StoreLogSink): Promise<boolean> {
+  log.append('warn', canRetry(job) ? 'job handed back for another attempt' : 'job failed', { error, delay_ms: delayMs });
+  await log.flush();
   if (canRetry(job)) {
     const retried = await deps.store.retry(job.id, deps.workerId, job.attempt, error);
     if (retried) {
-      log.append('warn', 'job will be retried', { next_attempt: retried.attempt, delay_ms: delayMs, reason: error.message });
       await deps.queues.enqueue(retried, delayMs);
       return true;
     }

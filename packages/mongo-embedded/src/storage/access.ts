@@ -5,7 +5,7 @@ import { ID_INDEX_NAME, idKeyOf, type Collection } from './collection';
 import { duplicateKeyError } from './duplicate-key';
 import type { Engine } from './engine';
 import type { JournalOp } from './journal-ops';
-import { candidateIds } from './planner';
+import { candidateIds, exactIdKey } from './planner';
 import type { Transaction } from './transaction';
 
 export function writeConflict(): MongoServerError {
@@ -45,6 +45,11 @@ export abstract class DataAccess {
 
   private matching(collection: Collection | undefined, filter: Document): Array<[string, Document]> {
     if (!collection) return [];
+    const idKey = exactIdKey(filter);
+    if (idKey !== undefined) {
+      const doc = this.get(collection, idKey);
+      return doc ? [[idKey, doc]] : [];
+    }
     const matches = compileFilter(filter);
     const found: Array<[string, Document]> = [];
     for (const id of this.candidates(collection, filter)) {

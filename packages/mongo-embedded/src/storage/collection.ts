@@ -72,13 +72,9 @@ export class Collection {
       versions.push({ replacedAt: seq, doc: previous });
       this.history.set(id, versions);
     }
-    if (previous) for (const index of this.indexes.values()) index.remove(id, previous);
-    if (doc) {
-      this.docs.set(id, doc);
-      for (const index of this.indexes.values()) index.add(id, doc);
-    } else {
-      this.docs.delete(id);
-    }
+    if (doc) this.docs.set(id, doc);
+    else this.docs.delete(id);
+    for (const index of this.indexes.values()) index.replace(id, previous, doc);
   }
 
   /** The document as a snapshot taken at `snapshot` saw it. */

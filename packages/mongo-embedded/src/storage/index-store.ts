@@ -32,6 +32,11 @@ function compareKeys(a: unknown[], b: unknown[]): number {
   return 0;
 }
 
+/** Same keys in the same order, compared exactly (a key changing numeric type must be re-indexed too). */
+function sameKeys(a: unknown[][], b: unknown[][]): boolean {
+  return a.length === b.length && a.every((key, i) => valueKey(key) === valueKey(b[i]) && sameTypes(key, b[i]!));
+}
+
 function compareEntries(a: IndexEntry, b: IndexEntry): number {
   const order = compareKeys(a.key, b.key);
   if (order !== 0) return order;
@@ -91,8 +96,21 @@ export class IndexStore {
     return undefined;
   }
 
+  /** Moves a document's entries from its `previous` to its new version (null: absent); unchanged keys stay put. */
+  replace(id: string, previous: Document | null, doc: Document | null): void {
+    const oldKeys = previous ? this.keysOf(previous) : [];
+    const newKeys = doc ? this.keysOf(doc) : [];
+    if (sameKeys(oldKeys, newKeys)) return;
+    this.removeKeys(id, oldKeys);
+    this.addKeys(id, newKeys);
+  }
+
   add(id: string, doc: Document): void {
-    for (const key of this.keysOf(doc)) {
+    this.addKeys(id, this.keysOf(doc));
+  }
+
+  private addKeys(id: string, keys: unknown[][]): void {
+    for (const key of keys) {
       const entry = { key, id };
       const last = this.entries[this.entries.length - 1];
       if (!last || compareEntries(last, entry) < 0) this.entries.push(entry);
@@ -100,8 +118,8 @@ export class IndexStore {
     }
   }
 
-  remove(id: string, doc: Document): void {
-    for (const key of this.keysOf(doc)) {
+  private removeKeys(id: string, keys: unknown[][]): void {
+    for (const key of keys) {
       const position = this.lowerBound({ key, id });
       const found = this.entries[position];
       if (found && found.id === id && compareKeys(found.key, key) === 0) this.entries.splice(position, 1);

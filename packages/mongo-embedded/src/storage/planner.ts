@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { extractIndexBounds, type IndexBounds } from '../semantics';
+import { bsonTypeName, extractIndexBounds, type IndexBounds } from '../semantics';
 import { valueKey } from '../semantics/value-key';
 import type { Collection } from './collection';
 import type { IndexStore } from './index-store';
@@ -32,4 +32,18 @@ export function candidateIds(collection: Collection, filter: Document): Iterable
     if (best.size <= 1) break;
   }
   return best;
+}
+
+/** Scalar `_id` types whose BSON equality is exactly equality of their `valueKey`. */
+const KEY_EXACT_TYPES = new Set(['int', 'long', 'double', 'decimal', 'string', 'objectId', 'date', 'bool']);
+
+/**
+ * The document key when `filter` is exactly `{ _id: <scalar> }`, the commonest query of all: the key alone decides
+ * the match, so callers may look the document up without compiling the filter. Undefined for anything else.
+ */
+export function exactIdKey(filter: Document): string | undefined {
+  const fields = Object.keys(filter);
+  if (fields.length !== 1 || fields[0] !== '_id') return undefined;
+  const value: unknown = filter._id;
+  return KEY_EXACT_TYPES.has(bsonTypeName(value)) ? valueKey(value) : undefined;
 }
