@@ -74,8 +74,12 @@ export class CursorRegistry {
     const limit = batchSize > 0 ? batchSize : Number.MAX_SAFE_INTEGER;
     while (batch.length < limit && cursor.position < cursor.docs.length) {
       const doc = cursor.docs[cursor.position]!;
-      bytes += BSON.calculateObjectSize(doc);
-      if (batch.length > 0 && bytes > MAX_BSON_OBJECT_BYTES - 64 * 1024) break;
+      // A batch always carries its first document, so only later ones need sizing (single-document replies skip it).
+      if (batch.length > 0) {
+        if (bytes === 0) bytes = BSON.calculateObjectSize(batch[0]!);
+        bytes += BSON.calculateObjectSize(doc);
+        if (bytes > MAX_BSON_OBJECT_BYTES - 64 * 1024) break;
+      }
       batch.push(doc);
       cursor.position += 1;
     }

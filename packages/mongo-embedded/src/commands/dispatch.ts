@@ -61,17 +61,19 @@ interface SessionInvocation {
   txnNumber: bigint;
 }
 
+const STATEMENT_LISTS = ['updates', 'deletes', 'indexes'];
+
 /** Collations change comparison results; refusing them beats answering with binary comparison silently. */
 function rejectCollation(command: Document): void {
-  const statements = [
-    command,
-    ...['updates', 'deletes', 'indexes'].flatMap((field) =>
-      Array.isArray(command[field]) ? (command[field] as Document[]) : [],
-    ),
-  ];
-  if (statements.some((statement) => statement.collation !== undefined)) {
-    throw mongoError(ErrorCodes.NotImplemented, 'collation is not supported by the embedded engine');
-  }
+  // Runs on every command, so it walks the statement lists in place instead of collecting them.
+  const hasCollation = (statement: Document): boolean => statement.collation !== undefined;
+  const found =
+    hasCollation(command) ||
+    STATEMENT_LISTS.some((field) => {
+      const statements: unknown = command[field];
+      return Array.isArray(statements) && (statements as Document[]).some(hasCollation);
+    });
+  if (found) throw mongoError(ErrorCodes.NotImplemented, 'collation is not supported by the embedded engine');
 }
 
 /**

@@ -9,10 +9,21 @@ function sign(difference: number): number {
 /** Strings compare by their UTF-8 bytes (MongoDB's simple collation), which differs from UTF-16 order only above the BMP. */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  if (/[\ud800-\udfff]/.test(a) || /[\ud800-\udfff]/.test(b)) {
+  // Only the first differing code unit matters; UTF-16 and UTF-8 order agree there unless a surrogate is involved.
+  const shared = Math.min(a.length, b.length);
+  let index = 0;
+  while (index < shared && a.charCodeAt(index) === b.charCodeAt(index)) index += 1;
+  const unitA = a.charCodeAt(index);
+  const unitB = b.charCodeAt(index);
+  if (isSurrogate(unitA) || isSurrogate(unitB) || isSurrogate(a.charCodeAt(index - 1))) {
     return sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
   }
-  return a < b ? -1 : 1;
+  if (index === shared) return a.length < b.length ? -1 : 1;
+  return unitA < unitB ? -1 : 1;
+}
+
+function isSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdfff;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -43,6 +54,7 @@ function compareEntries(a: [string, unknown][], b: [string, unknown][], compareN
 
 /** BSON's total order; missing and undefined compare equal to null. */
 export function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   const typeA = bsonTypeName(a);
   const typeB = bsonTypeName(b);
   const rankDifference = canonicalRank(typeA) - canonicalRank(typeB);

@@ -1,4 +1,4 @@
-import type { Binary, ObjectId, Timestamp } from 'bson';
+import type { Binary, Double, Int32, ObjectId, Timestamp } from 'bson';
 import { bsonTypeName, isPlainObject, type Doc } from './bson-types';
 import { regexFlags, regexPattern } from './compare';
 import { exactDecimalFromDouble, parseDecimal, type ExactDecimal } from './decimal';
@@ -11,7 +11,23 @@ function exactNumber(value: unknown): ExactDecimal {
   return exactDecimalFromDouble(toDouble(value));
 }
 
-function numberKey(value: unknown): string {
+/** The key of a safe integer without going through exact decimals: `_id` lookups take this path constantly. */
+function integerKey(value: number): string {
+  if (value === 0) return '0';
+  let coefficient = value;
+  let exponent = 0;
+  while (coefficient % 10 === 0) {
+    coefficient /= 10;
+    exponent += 1;
+  }
+  return `${coefficient}e${exponent}`;
+}
+
+function numberKey(value: unknown, type: string): string {
+  if (type === 'int' || type === 'double') {
+    const plain = typeof value === 'number' ? value : Number((value as Int32 | Double).valueOf());
+    if (Number.isSafeInteger(plain)) return integerKey(plain);
+  }
   const exact = exactNumber(value);
   if (exact.kind === 'nan') return 'NaN';
   if (exact.kind === 'infinity') return exact.negative ? '-Inf' : 'Inf';
@@ -45,7 +61,7 @@ export function valueKey(value: unknown): string {
     case 'long':
     case 'double':
     case 'decimal':
-      return `n:${numberKey(value)}`;
+      return `n:${numberKey(value, type)}`;
     case 'string':
     case 'symbol':
       return `s:${JSON.stringify(String(value))}`;

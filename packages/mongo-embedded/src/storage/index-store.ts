@@ -32,9 +32,12 @@ function compareKeys(a: unknown[], b: unknown[]): number {
   return 0;
 }
 
-/** Same keys in the same order, compared exactly (a key changing numeric type must be re-indexed too). */
+/**
+ * Whether a document's entries can stay where they are. Entries are positioned and found only by `compareValues`
+ * and only their ids ever leave the index, so keys that compare equal (even Int32 5 vs Double 5) need no move.
+ */
 function sameKeys(a: unknown[][], b: unknown[][]): boolean {
-  return a.length === b.length && a.every((key, i) => valueKey(key) === valueKey(b[i]) && sameTypes(key, b[i]!));
+  return a.length === b.length && a.every((key, i) => compareKeys(key, b[i]!) === 0);
 }
 
 function compareEntries(a: IndexEntry, b: IndexEntry): number {
@@ -103,10 +106,6 @@ export class IndexStore {
     if (sameKeys(oldKeys, newKeys)) return;
     this.removeKeys(id, oldKeys);
     this.addKeys(id, newKeys);
-  }
-
-  add(id: string, doc: Document): void {
-    this.addKeys(id, this.keysOf(doc));
   }
 
   private addKeys(id: string, keys: unknown[][]): void {
