@@ -61,3 +61,17 @@ export {
   type ComponentStatus,
   type ComponentState,
 } from './resources/health/readiness';
+export { authModule, LOGIN_LIMITS, type AuthModuleDependencies } from './resources/auth';
+export { meModule, type MeModuleDependencies } from './resources/me';
+export { membersModule, type MembersModuleDependencies } from './resources/members';
+export { auditModule } from './resources/audit';
+export { invitesModule, type InvitesModuleDependencies } from './resources/invites';
+export { acceptInviteModule, type AcceptInviteModuleDependencies } from './resources/invites/accept';
+export {
+  passwordResetModule,
+  FORGOT_PASSWORD_LIMITS,
+  type PasswordResetModuleDependencies,
+} from './resources/auth/password-reset';
+export { apiKeysModule, type ApiKeysModuleDependencies } from './resources/api-keys';
+export { environmentsModule, type EnvironmentsModuleDependencies } from './resources/environments';
+export { appsModule, type AppsModuleDependencies } from './resources/apps';

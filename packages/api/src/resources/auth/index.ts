@@ -1,0 +1,89 @@
+import { normalizeEmail, type Logger } from '@conman/core';
+import type { AccessControl, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
+import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
+import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
+import { noContent, ok } from '../../platform/replies';
+import { userCallerOf } from './caller';
+import { loginBody, loginResultSchema, userView } from './schemas';
+
+export interface AuthModuleDependencies {
+  /** For `inTransaction`: the change and its audit event commit together. */
+  client: Parameters<typeof inTransaction>[0];
+  sessionService: SessionService;
+  sessions: SessionsRepository;
+  access: AccessControl;
+  rateLimiter: RateLimiter;
+  audit: AuditLog;
+  logger: Logger;
+  /** Defaults to `LOGIN_LIMITS`. */
+  loginLimits?: typeof LOGIN_LIMITS;
+}
+
+export const LOGIN_LIMITS: { perIp: RateLimitRule; perEmail: RateLimitRule } = {
+  perIp: { name: 'login:ip', limit: 10, windowSeconds: 60 },
+  perEmail: { name: 'login:email', limit: 5, windowSeconds: 900 },
+};
+
+/** POST /auth/login and /auth/logout (SPEC §4.1). */
+export function authModule(deps: AuthModuleDependencies): ApiModule {
+  const limits = deps.loginLimits ?? LOGIN_LIMITS;
+  return {
+    name: 'auth',
+    description: 'Sign in and out',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/auth/login',
+        operationId: 'login',
+        summary: 'Exchange email and password for a session token',
+        request: { body: loginBody },
+        responses: { 200: dataResponse(loginResultSchema, 'The session token and the user') },
+        errors: ['unauthorized', 'rate_limited'],
+        handler: async ({ body, request }) => {
+          const clientIp = request.ip ?? 'unknown';
+          await deps.rateLimiter.consume([
+            { rule: limits.perIp, subject: clientIp },
+            { rule: limits.perEmail, subject: normalizeEmail(body.email) },
+          ]);
+          const userAgent = request.get('user-agent');
+          try {
+            const { token, user, session } = await deps.sessionService.login(body.email, body.password, {
+              clientIp,
+              ...(userAgent !== undefined && { userAgent }),
+            });
+            return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
+          } catch (error) {
+            // Failed logins are logged (never audited per attempt); the email is not a secret, the password is never logged.
+            deps.logger.warn('login failed', { client_ip: clientIp });
+            throw error;
+          }
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/auth/logout',
+        operationId: 'logout',
+        summary: 'Revoke the current session',
+        responses: { 204: emptyResponse('The session is revoked') },
+        errors: ['unauthorized', 'forbidden'],
+        handler: async ({ request }) => {
+          const caller = await userCallerOf(deps.access, request);
+          await inTransaction(deps.client, async (session) => {
+            await deps.sessions.revoke(caller.sessionId, { session });
+            await deps.audit.record(
+              {
+                appId: null,
+                actor: { type: 'user', id: caller.user.id },
+                entityType: 'session',
+                entityId: caller.sessionId,
+                action: 'session.revoked',
+              },
+              session,
+            );
+          });
+          return noContent();
+        },
+      }),
+    ],
+  };
+}

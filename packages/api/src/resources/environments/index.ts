@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError, type Environment } from '@conman/core';
+import type { AccessControl } from '@conman/auth';
+import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
+import { objectId } from '../../platform/common-schemas';
+import { ok } from '../../platform/replies';
+import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { actorOf, authorizedCaller } from '../auth/caller';
+
+export interface EnvironmentsModuleDependencies {
+  client: Parameters<typeof inTransaction>[0];
+  access: AccessControl;
+  apps: AppsRepository;
+  environments: EnvironmentsRepository;
+  audit: AuditLog;
+}
+
+export const environmentSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    position: z.number().int(),
+    is_canonical: z.boolean(),
+    runtime_profile_id: z.string().nullable(),
+  })
+  .meta({ id: 'Environment' });
+
+const environmentInput = z.strictObject({
+  id: objectId.optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore'),
+  position: z.number().int().min(0).max(1000),
+  is_canonical: z.boolean().default(false),
+  // Runtime profiles do not exist yet (SPEC §6.8); until they do, no environment can reference one.
+  runtime_profile_id: z.null().default(null),
+});
+
+function environmentView(env: Environment): z.output<typeof environmentSchema> {
+  return {
+    id: env.id,
+    name: env.name,
+    position: env.position,
+    is_canonical: env.isCanonical,
+    runtime_profile_id: env.runtimeProfileId,
+  };
+}
+
+/** GET/PATCH A/environments: the ordered stages of an app, replaced as a set with stable ids. */
+export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiModule {
+  return {
+    name: 'environments',
+    description: 'Deployment stages of an app',
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/apps/:appId/environments',
+        operationId: 'listEnvironments',
+        summary: 'Environments of an app, by position',
+        request: { params: z.object({ appId: objectId }) },
+        responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
+        errors: ['unauthorized', 'not_found'],
+        handler: async ({ params, request }) => {
+          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+          return ok((await deps.environments.listForApp(params.appId)).map(environmentView));
+        },
+      }),
+      defineRoute({
+        method: 'patch',
+        path: '/apps/:appId/environments',
+        operationId: 'replaceEnvironments',
+        summary: 'Set the environments: listed ids are updated in place, new entries added, the rest removed',
+        request: {
+          params: z.object({ appId: objectId }),
+          body: z.strictObject({ environments: z.array(environmentInput).max(50) }),
+        },
+        responses: { 200: dataResponse(z.array(environmentSchema), 'The environments after the change') },
+        errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
+        handler: async ({ params, body, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+          const ids = body.environments.flatMap((env) => (env.id ? [env.id] : []));
+          if (new Set(ids).size !== ids.length)
+            throw new ValidationError('An environment id is listed twice');
+          const result = await inTransaction(deps.client, async (session) => {
+            const app = await deps.apps.findById(params.appId, { session });
+            if (!app) throw new NotFoundError('App not found');
+            const canonical = app.settings.canonical_env_id;
+            if (canonical !== null && !ids.includes(canonical)) {
+              throw new ConflictError('The environment named by canonical_env_id cannot be removed', {
+                environment_id: canonical,
+              });
+            }
+            const before = await deps.environments.listForApp(params.appId, session);
+            const after = await deps.environments.replaceSet(
+              params.appId,
+              body.environments.map((env) => ({
+                ...(env.id !== undefined && { id: env.id }),
+                name: env.name,
+                position: env.position,
+                isCanonical: env.is_canonical,
+                runtimeProfileId: env.runtime_profile_id,
+              })),
+              session,
+            );
+            await deps.audit.record(
+              {
+                appId: params.appId,
+                actor: actorOf(caller),
+                entityType: 'environments',
+                entityId: params.appId,
+                action: 'environments.updated',
+                before: before.map(environmentView),
+                after: after.map(environmentView),
+              },
+              session,
+            );
+            return after;
+          });
+          return ok(result.map(environmentView));
+        },
+      }),
+    ],
+  };
+}

@@ -1,0 +1,120 @@
+import {
+  UnauthorizedError,
+  ValidationError,
+  checkPassword,
+  type AuditActor,
+  type Invite,
+  type User,
+} from '@conman/core';
+import {
+  hashOpaqueToken,
+  hashPassword,
+  verifyPassword,
+  type RateLimitRule,
+  type RateLimiter,
+  type RoleResolver,
+} from '@conman/auth';
+import {
+  inTransaction,
+  type AuditLog,
+  type InvitesRepository,
+  type MembershipsRepository,
+  type UsersRepository,
+} from '@conman/db';
+import { ok } from '../../platform/replies';
+import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { acceptInviteBody, acceptedInviteSchema } from './schemas';
+
+export interface AcceptInviteModuleDependencies {
+  client: Parameters<typeof inTransaction>[0];
+  invites: InvitesRepository;
+  users: UsersRepository;
+  memberships: MembershipsRepository;
+  roles: RoleResolver;
+  audit: AuditLog;
+  rateLimiter: RateLimiter;
+  /** Defaults to 10 attempts per client IP per minute. */
+  limitPerIp?: RateLimitRule;
+}
+
+const INVALID_INVITE = 'Invalid or expired invite';
+
+type Account = { kind: 'existing'; user: User } | { kind: 'new'; name: string; passwordHash: string };
+
+/**
+ * POST /auth/accept-invite: consumes the invite, creates the account (or, for an existing account,
+ * checks its password) and the membership, all in one transaction — a failure leaves the invite usable.
+ */
+export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiModule {
+  const limit = deps.limitPerIp ?? { name: 'accept-invite:ip', limit: 10, windowSeconds: 60 };
+
+  const accountFor = async (
+    invite: Invite,
+    existing: User | null,
+    body: { name?: string | undefined; password: string },
+  ): Promise<Account> => {
+    if (existing) {
+      if (!(await verifyPassword(existing.passwordHash, body.password)))
+        throw new UnauthorizedError(INVALID_INVITE);
+      return { kind: 'existing', user: existing };
+    }
+    if (body.name === undefined)
+      throw new ValidationError('A name is required for a new account', { fields: ['name'] });
+    const policy = checkPassword(body.password, invite.email);
+    if (!policy.ok)
+      throw new ValidationError('Password does not meet the policy', { reasons: policy.reasons });
+    return { kind: 'new', name: body.name, passwordHash: await hashPassword(body.password) };
+  };
+
+  return {
+    name: 'auth',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/auth/accept-invite',
+        operationId: 'acceptInvite',
+        summary: 'Accept an invite: create the account (or confirm an existing one) and join the app',
+        request: { body: acceptInviteBody },
+        responses: { 200: dataResponse(acceptedInviteSchema, 'The membership created') },
+        errors: ['unauthorized', 'conflict', 'rate_limited'],
+        handler: async ({ body, request }) => {
+          await deps.rateLimiter.consume([{ rule: limit, subject: request.ip ?? 'unknown' }]);
+          const result = await inTransaction(deps.client, async (session) => {
+            const invite = await deps.invites.consume(hashOpaqueToken(body.token), { session });
+            if (!invite) throw new UnauthorizedError(INVALID_INVITE);
+            const existing = await deps.users.findByEmail(invite.email, { session });
+            const account = await accountFor(invite, existing, body);
+            const user =
+              account.kind === 'existing'
+                ? account.user
+                : await deps.users.create(
+                    { email: invite.email, name: account.name, passwordHash: account.passwordHash },
+                    { session },
+                  );
+            const membership = await deps.memberships.add(invite.appId, user.id, invite.role, { session });
+            const actor: AuditActor = { type: 'user', id: user.id };
+            await deps.audit.record(
+              {
+                appId: invite.appId,
+                actor,
+                entityType: 'invite',
+                entityId: invite.id,
+                action: 'invite.accepted',
+                after: { user_id: user.id, role: invite.role, account_created: account.kind === 'new' },
+              },
+              session,
+            );
+            return { user, membership, accountCreated: account.kind === 'new' };
+          });
+          deps.roles.invalidate(result.membership.appId, result.user.id);
+          return ok({
+            user_id: result.user.id,
+            app_id: result.membership.appId,
+            role: result.membership.role,
+            account_created: result.accountCreated,
+          });
+        },
+      }),
+    ],
+  };
+}

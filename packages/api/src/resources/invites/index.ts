@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
+import { issueOpaqueToken, type AccessControl } from '@conman/auth';
+import {
+  inTransaction,
+  type AppsRepository,
+  type AuditLog,
+  type InvitesRepository,
+  type MailOutbox,
+} from '@conman/db';
+import { objectId } from '../../platform/common-schemas';
+import { paginationQuery } from '../../platform/pagination';
+import { created, noContent, ok, paginated } from '../../platform/replies';
+import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
+import { actorOf, authorizedCaller } from '../auth/caller';
+import { inviteMail } from './invite-mail';
+import { createInviteBody, inviteSchema, inviteView } from './schemas';
+
+export interface InvitesModuleDependencies {
+  /** For `inTransaction`: the invite, its email and its audit event commit together. */
+  client: Parameters<typeof inTransaction>[0];
+  access: AccessControl;
+  apps: AppsRepository;
+  invites: InvitesRepository;
+  outbox: MailOutbox;
+  audit: AuditLog;
+  /** CONMAN_PUBLIC_URL, without a trailing slash: accept links point there. */
+  publicUrl: string;
+}
+
+const appParams = z.object({ appId: objectId });
+const inviteParams = z.object({ appId: objectId, inviteId: objectId });
+
+/** Invites of an app (app_admin): create, list, resend (new token, old one dead), revoke. */
+export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
+  const mailFor = async (appId: string, email: string, role: Role, token: string) => {
+    const app = await deps.apps.findById(appId);
+    if (!app) throw new NotFoundError('App not found');
+    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token });
+  };
+  const auditedInvite = (invite: Invite) => ({
+    email: invite.email,
+    role: invite.role,
+    expires_at: invite.expiresAt,
+  });
+
+  return {
+    name: 'invites',
+    description: 'Invitations to join an app',
+    routes: [
+      defineRoute({
+        method: 'post',
+        path: '/apps/:appId/invites',
+        operationId: 'createInvite',
+        summary: 'Invite someone by email (the token is only sent by email)',
+        request: { params: appParams, body: createInviteBody },
+        responses: { 201: dataResponse(inviteSchema, 'The pending invite') },
+        errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
+        handler: async ({ params, body, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+          const { token, hash } = issueOpaqueToken();
+          const mail = await mailFor(params.appId, body.email, body.role, token);
+          const invite = await inTransaction(deps.client, async (session) => {
+            const createdInvite = await deps.invites.create(
+              {
+                appId: params.appId,
+                email: body.email,
+                role: body.role,
+                tokenHash: hash,
+                invitedBy: actorOf(caller).id,
+                expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+              },
+              { session },
+            );
+            await deps.outbox.enqueue(mail, { session });
+            await deps.audit.record(
+              {
+                appId: params.appId,
+                actor: actorOf(caller),
+                entityType: 'invite',
+                entityId: createdInvite.id,
+                action: 'invite.created',
+                after: auditedInvite(createdInvite),
+              },
+              session,
+            );
+            return createdInvite;
+          });
+          return created(inviteView(invite));
+        },
+      }),
+      defineRoute({
+        method: 'get',
+        path: '/apps/:appId/invites',
+        operationId: 'listInvites',
+        summary: 'Pending invites of an app',
+        request: { params: appParams, query: paginationQuery },
+        responses: { 200: pageResponse(inviteSchema, 'A page of pending invites') },
+        errors: ['unauthorized', 'forbidden', 'not_found'],
+        handler: async ({ params, query, request }) => {
+          await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+          const invites = await deps.invites.listForApp(params.appId);
+          const window = invites.slice((query.page - 1) * query.limit, query.page * query.limit);
+          return paginated(window.map(inviteView), {
+            page: query.page,
+            limit: query.limit,
+            total: invites.length,
+          });
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/apps/:appId/invites/:inviteId/resend',
+        operationId: 'resendInvite',
+        summary: 'Send the invite again with a new token; the previous token stops working',
+        request: { params: inviteParams },
+        responses: { 200: dataResponse(inviteSchema, 'The invite with its new expiry') },
+        errors: ['unauthorized', 'forbidden', 'not_found'],
+        handler: async ({ params, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+          const { token, hash } = issueOpaqueToken();
+          const invite = await inTransaction(deps.client, async (session) => {
+            const before = await deps.invites.findInApp(params.appId, params.inviteId, { session });
+            const after = await deps.invites.replaceToken(
+              params.appId,
+              params.inviteId,
+              hash,
+              new Date(Date.now() + INVITE_TTL_MS),
+              { session },
+            );
+            if (!before || !after) throw new NotFoundError('Invite not found');
+            await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), {
+              session,
+            });
+            await deps.audit.record(
+              {
+                appId: params.appId,
+                actor: actorOf(caller),
+                entityType: 'invite',
+                entityId: after.id,
+                action: 'invite.resent',
+                before: auditedInvite(before),
+                after: auditedInvite(after),
+              },
+              session,
+            );
+            return after;
+          });
+          return ok(inviteView(invite));
+        },
+      }),
+      defineRoute({
+        method: 'delete',
+        path: '/apps/:appId/invites/:inviteId',
+        operationId: 'revokeInvite',
+        summary: 'Revoke a pending invite',
+        request: { params: inviteParams },
+        responses: { 204: emptyResponse('The invite is deleted') },
+        errors: ['unauthorized', 'forbidden', 'not_found'],
+        handler: async ({ params, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+          await inTransaction(deps.client, async (session) => {
+            const revoked = await deps.invites.revoke(params.appId, params.inviteId, { session });
+            if (!revoked) throw new NotFoundError('Invite not found');
+            await deps.audit.record(
+              {
+                appId: params.appId,
+                actor: actorOf(caller),
+                entityType: 'invite',
+                entityId: revoked.id,
+                action: 'invite.revoked',
+                before: auditedInvite(revoked),
+              },
+              session,
+            );
+          });
+          return noContent();
+        },
+      }),
+    ],
+  };
+}

@@ -1,0 +1,192 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { issueOpaqueToken } from '@conman/auth';
+import { OutboxDrainer, createFileTransport } from '@conman/jobs';
+import { postJson } from './support/harness';
+import {
+  PASSWORD,
+  PUBLIC_URL,
+  bearer,
+  startIdentityApi,
+  type IdentityFixture,
+} from './support/identity-fixture';
+
+let fixture: IdentityFixture;
+let mailDir: string;
+let drainer: OutboxDrainer;
+let appId: string;
+let admin: { id: string; token: string };
+
+beforeAll(async () => {
+  fixture = await startIdentityApi();
+  mailDir = await mkdtemp(path.join(os.tmpdir(), 'conman-invite-mail-'));
+  drainer = new OutboxDrainer({
+    outbox: fixture.outbox,
+    transport: createFileTransport(mailDir),
+    from: 'conman@localhost',
+  });
+  appId = await fixture.newApp('invite-app');
+  admin = await fixture.newUser('admin@example.com', { appId, role: 'app_admin' });
+});
+
+afterAll(async () => {
+  await fixture.close();
+  await rm(mailDir, { recursive: true, force: true });
+});
+
+const seen = new Set<string>();
+
+/** Message bodies are quoted-printable: soft line breaks and `=3D` hide the link otherwise. */
+function decodeQuotedPrintable(raw: string): string {
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Delivers pending mail to files and returns the accept tokens of the messages new since the last call. */
+async function deliveredTokens(): Promise<{ to: string; token: string }[]> {
+  await drainer.drainOnce();
+  const files = (await readdir(mailDir)).filter((file) => file.endsWith('.eml') && !seen.has(file));
+  const found = [];
+  for (const file of files) {
+    seen.add(file);
+    const raw = decodeQuotedPrintable(await readFile(path.join(mailDir, file), 'utf8'));
+    const link = new RegExp(`${PUBLIC_URL}/accept-invite\\?token=([A-Za-z0-9_-]+)`).exec(raw);
+    const to = /^To: (.+)$/m.exec(raw)?.[1] ?? '';
+    if (link?.[1]) found.push({ to, token: link[1] });
+  }
+  return found;
+}
+
+function invite(email: string, role = 'reviewer', token = admin.token): Promise<Response> {
+  return postJson(`${fixture.api.url}/api/apps/${appId}/invites`, { email, role }, bearer(token));
+}
+
+function accept(body: Record<string, unknown>): Promise<Response> {
+  return postJson(`${fixture.api.url}/api/auth/accept-invite`, body);
+}
+
+describe('invites', () => {
+  it('are emailed with an accept link from CONMAN_PUBLIC_URL and never returned by the API', async () => {
+    const response = await invite('new.person@example.com');
+    expect(response.status).toBe(201);
+    const text = await response.text();
+    const [mail] = await deliveredTokens();
+    expect(mail?.to).toBe('new.person@example.com');
+    expect(text).not.toContain(mail?.token);
+    const listing = await fetch(`${fixture.api.url}/api/apps/${appId}/invites`, {
+      headers: bearer(admin.token),
+    });
+    expect(await listing.text()).not.toContain(mail?.token);
+
+    const accepted = await accept({ token: mail?.token, name: 'New Person', password: 'a fresh passphrase' });
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { data: unknown }).data).toMatchObject({
+      app_id: appId,
+      role: 'reviewer',
+      account_created: true,
+    });
+    const login = await postJson(`${fixture.api.url}/api/auth/login`, {
+      email: 'new.person@example.com',
+      password: 'a fresh passphrase',
+    });
+    expect(login.status).toBe(200);
+    expect((await accept({ token: mail?.token, name: 'Again', password: 'a fresh passphrase' })).status).toBe(
+      401,
+    );
+  });
+
+  it('are for app_admin only', async () => {
+    const reviewer = await fixture.newUser('reviewer@example.com', { appId, role: 'reviewer' });
+    const stranger = await fixture.newUser('stranger@example.com');
+    expect((await invite('x@example.com', 'user', reviewer.token)).status).toBe(403);
+    expect((await invite('x@example.com', 'user', stranger.token)).status).toBe(404);
+    expect((await invite('not-an-email', 'user')).status).toBe(400);
+    expect((await invite('x@example.com', 'owner')).status).toBe(400);
+  });
+
+  it('invalidate the old token on resend', async () => {
+    const created = (await (await invite('resend@example.com')).json()) as { data: { id: string } };
+    const [first] = await deliveredTokens();
+    const resend = await postJson(
+      `${fixture.api.url}/api/apps/${appId}/invites/${created.data.id}/resend`,
+      {},
+      bearer(admin.token),
+    );
+    expect(resend.status).toBe(200);
+    const [second] = await deliveredTokens();
+    expect(second?.token).not.toBe(first?.token);
+    expect((await accept({ token: first?.token, name: 'R', password: 'another passphrase' })).status).toBe(
+      401,
+    );
+    expect((await accept({ token: second?.token, name: 'R', password: 'another passphrase' })).status).toBe(
+      200,
+    );
+  });
+
+  it('for an existing account require its password, and a failed attempt leaves the invite usable', async () => {
+    await fixture.newUser('existing@example.com');
+    await invite('existing@example.com', 'config_manager');
+    const [mail] = await deliveredTokens();
+    expect((await accept({ token: mail?.token, password: 'not their password' })).status).toBe(401);
+    const accepted = await accept({ token: mail?.token, password: PASSWORD });
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { data: { account_created: boolean } }).data.account_created).toBe(
+      false,
+    );
+  });
+
+  it('enforce the password policy for new accounts without consuming the invite', async () => {
+    await invite('policy@example.com');
+    const [mail] = await deliveredTokens();
+    const weak = await accept({ token: mail?.token, name: 'P', password: 'password1234' });
+    expect(weak.status).toBe(400);
+    expect(((await weak.json()) as { error: { details: unknown } }).error.details).toEqual({
+      reasons: ['common_password'],
+    });
+    expect((await accept({ token: mail?.token, name: 'P', password: 'a decent passphrase' })).status).toBe(
+      200,
+    );
+  });
+
+  it('are dead once revoked or expired', async () => {
+    const created = (await (await invite('revoked@example.com')).json()) as { data: { id: string } };
+    const [mail] = await deliveredTokens();
+    const url = `${fixture.api.url}/api/apps/${appId}/invites/${created.data.id}`;
+    expect((await fetch(url, { method: 'DELETE', headers: bearer(admin.token) })).status).toBe(204);
+    expect((await fetch(url, { method: 'DELETE', headers: bearer(admin.token) })).status).toBe(404);
+    expect((await accept({ token: mail?.token, name: 'R', password: 'a decent passphrase' })).status).toBe(
+      401,
+    );
+
+    const expired = issueOpaqueToken();
+    await fixture.invites.create({
+      appId,
+      email: 'late@example.com',
+      role: 'user',
+      tokenHash: expired.hash,
+      invitedBy: admin.id,
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    expect((await accept({ token: expired.token, name: 'L', password: 'a decent passphrase' })).status).toBe(
+      401,
+    );
+  });
+
+  it('are audited without their tokens', async () => {
+    const events = await fetch(`${fixture.api.url}/api/apps/${appId}/audit?entity_type=invite&limit=100`, {
+      headers: bearer(admin.token),
+    });
+    const body = (await events.json()) as { data: { action: string }[] };
+    expect(new Set(body.data.map((event) => event.action))).toEqual(
+      new Set(['invite.created', 'invite.resent', 'invite.accepted', 'invite.revoked']),
+    );
+    const stored = JSON.stringify(await fixture.database.db.collection('audit_events').find().toArray());
+    for (const file of seen) {
+      const raw = decodeQuotedPrintable(await readFile(path.join(mailDir, file), 'utf8'));
+      const token = /token=([A-Za-z0-9_-]+)/.exec(raw)?.[1] ?? 'missing';
+      expect(stored).not.toContain(token);
+    }
+  });
+});
