@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { optionalPort, optionalString, parseArgs, UsageError } from './args';
+import { runBootstrapAdminCommand, runEnsureIndexes, runReconcileJobs } from './commands/maintenance';
 import { runServe, runWorker } from './commands/services';
 import { runUp } from './commands/up';
 
@@ -9,11 +10,21 @@ Commands:
   up       [--port N] [--data-dir D]   embedded MongoDB, Redis and Git storage + server + worker (foreground)
   serve    [--port N] [--data-dir D]   the HTTP API process
   worker   [--data-dir D]              the job-consumer process
+  bootstrap-admin --email E --name N --password P [--data-dir D]
+                                       create a platform admin, or reset an existing account into one
+  ensure-indexes  [--data-dir D]       create every MongoDB index (idempotent)
+  reconcile-jobs  [--data-dir D]       requeue jobs of lost workers, re-enqueue jobs Redis lost
   help                                 this text
 
 Configuration comes from CONMAN_* environment variables and .env (see .env.example).`;
 
-const OPTIONS = { port: 'value', 'data-dir': 'value' } as const;
+const OPTIONS = {
+  port: 'value',
+  'data-dir': 'value',
+  email: 'value',
+  name: 'value',
+  password: 'value',
+} as const;
 
 async function main(argv: string[]): Promise<number> {
   const { command, options } = parseArgs(argv, OPTIONS);
@@ -25,6 +36,17 @@ async function main(argv: string[]): Promise<number> {
       return runServe(common);
     case 'worker':
       return runWorker(common);
+    case 'bootstrap-admin':
+      return runBootstrapAdminCommand({
+        ...common,
+        email: optionalString(options.email),
+        name: optionalString(options.name),
+        password: optionalString(options.password),
+      });
+    case 'ensure-indexes':
+      return runEnsureIndexes(common);
+    case 'reconcile-jobs':
+      return runReconcileJobs(common);
     case undefined:
     case 'help':
     case '--help':

@@ -1,1 +1,2 @@
 export { startServer, type RunningServer } from './server';
+export { ensureAllIndexes, runBootstrapAdmin } from './maintenance';

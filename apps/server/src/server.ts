@@ -1,11 +1,12 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { ConmanConfig, Logger } from '@conman/core';
-import { connectMongo } from '@conman/db';
+import { allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
 import { createGitAdapter } from '@conman/git';
 import { createApiApp, createMetrics } from '@conman/api';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
+import { ensureBootstrapAdmin, identityModules } from './identity';
 import { version } from './version';
 
 export interface RunningServer {
@@ -25,6 +26,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     dbName: config.mongo.dbName,
     appName: 'conman-server',
   });
+  await ensureIndexes(mongo.db, allIndexSpecs);
+  await ensureBootstrapAdmin(config, mongo, logger);
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   const git = createGitAdapter({
@@ -46,7 +49,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     readiness: dependencyProbes({ mongo, redis, git }),
     metrics: createMetrics(),
     version,
-    modules: [],
+    modules: identityModules({ config, mongo, redis, logger }),
     // Embedded installations (development, tests) check every reply against its declared schema.
     validateResponses: config.mode !== 'production',
   });

@@ -1,1 +1,2 @@
 export { startWorker, type RunningWorker } from './worker';
+export { reconcileJobsOnce } from './maintenance';

@@ -1,9 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConmanConfig, JobType, Logger } from '@conman/core';
-import { AppsRepository, connectMongo, ensureIndexes, jobIndexSpecs, jobLogIndexSpecs } from '@conman/db';
+import { AppsRepository, MailOutbox, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
 import { createGitAdapter } from '@conman/git';
-import { GATE_JOB_TYPES, appGateSettings, createGateHandler, startJobWorkers, type JobHandler } from '@conman/jobs';
+import {
+  GATE_JOB_TYPES,
+  OutboxDrainer,
+  appGateSettings,
+  createGateHandler,
+  createMailTransport,
+  startJobWorkers,
+  type JobHandler,
+} from '@conman/jobs';
 import { connectRedis } from '@conman/runtime';
 
 export interface RunningWorker {
@@ -16,13 +24,19 @@ export interface RunningWorker {
  * in-flight jobs get the shutdown grace to finish and are otherwise handed back to the queue.
  */
 export async function startWorker(config: ConmanConfig, logger: Logger): Promise<RunningWorker> {
-  if (!config.mongo.uri) throw new Error('No MongoDB: set CONMAN_MONGO_URI or start the stack with `conman up`');
-  if (!config.redis.url) throw new Error('No Redis: set CONMAN_REDIS_URL or start the stack with `conman up`');
-  const mongo = await connectMongo({ uri: config.mongo.uri, dbName: config.mongo.dbName, appName: 'conman-worker' });
+  if (!config.mongo.uri)
+    throw new Error('No MongoDB: set CONMAN_MONGO_URI or start the stack with `conman up`');
+  if (!config.redis.url)
+    throw new Error('No Redis: set CONMAN_REDIS_URL or start the stack with `conman up`');
+  const mongo = await connectMongo({
+    uri: config.mongo.uri,
+    dbName: config.mongo.dbName,
+    appName: 'conman-worker',
+  });
   // Fails fast when Redis is unreachable; BullMQ's own connections retry forever.
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
-  await ensureIndexes(mongo.db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
+  await ensureIndexes(mongo.db, allIndexSpecs);
   const git = createGitAdapter({
     storageRoot: path.join(config.dataDir, 'repos'),
     gitalyAddress: config.gitaly.address,
@@ -33,7 +47,11 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
   });
   const tmpRoot = path.join(config.dataDir, 'tmp');
   await mkdir(tmpRoot, { recursive: true });
-  const gateHandler = createGateHandler({ git, settings: appGateSettings(new AppsRepository(mongo.db)), tmpRoot });
+  const gateHandler = createGateHandler({
+    git,
+    settings: appGateSettings(new AppsRepository(mongo.db)),
+    tmpRoot,
+  });
   const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(
     Object.values(GATE_JOB_TYPES).map((type) => [type, gateHandler]),
   );
@@ -44,10 +62,24 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     concurrency: config.workerConcurrency,
     logger,
   });
-  logger.info('worker ready', { concurrency: config.workerConcurrency, worker_id: jobs.workerId, families: jobs.families });
+  const mail = new OutboxDrainer({
+    outbox: new MailOutbox(mongo.db),
+    transport: createMailTransport({
+      smtpUrl: config.mail.smtpUrl,
+      mailDirectory: path.join(config.dataDir, 'mail'),
+    }),
+    from: config.mail.from,
+    logger,
+  });
+  mail.start();
+  logger.info('worker ready', {
+    concurrency: config.workerConcurrency,
+    worker_id: jobs.workerId,
+    families: jobs.families,
+  });
   return {
     close: async () => {
-      await jobs.close();
+      await Promise.all([jobs.close(), mail.stop()]);
       await Promise.allSettled([redis.quit(), git.close(), mongo.close()]);
     },
   };

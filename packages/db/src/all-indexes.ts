@@ -11,6 +11,7 @@ import {
   sessionIndexSpecs,
   userIndexSpecs,
 } from './identity';
+import { jobIndexSpecs, jobLogIndexSpecs } from './jobs';
 import { outboxIndexSpecs } from './mail';
 
 /** Every index the server ensures at startup; each domain adds its repositories' spec lists here. */
@@ -26,4 +27,6 @@ export const allIndexSpecs: readonly IndexSpec[] = [
   ...notificationPreferenceIndexSpecs,
   ...auditIndexSpecs,
   ...outboxIndexSpecs,
+  ...jobIndexSpecs,
+  ...jobLogIndexSpecs,
 ];

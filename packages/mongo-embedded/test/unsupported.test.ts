@@ -18,7 +18,7 @@ afterAll(async () => {
   await engine.stop();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<number | undefined> {
+async function codeOf(promise: Promise<unknown>): Promise<number | string | undefined> {
   const failure = await promise.then(
     () => undefined,
     (error: unknown) => error,
