@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConmanConfig, JobType, Logger } from '@conman/core';
 import { AppsRepository, MailOutbox, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
-import { createGitAdapter } from '@conman/git';
+import { createGitAdapterForConfig } from '@conman/git';
 import {
   GATE_JOB_TYPES,
   OutboxDrainer,
@@ -37,14 +37,7 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   await ensureIndexes(mongo.db, allIndexSpecs);
-  const git = createGitAdapter({
-    storageRoot: path.join(config.dataDir, 'repos'),
-    gitalyAddress: config.gitaly.address,
-    gitalyToken: config.gitaly.token,
-    gitalyTokenMode: config.gitaly.tokenMode,
-    gitalyStorage: config.gitaly.storage,
-    logger,
-  });
+  const git = createGitAdapterForConfig(config, logger);
   const tmpRoot = path.join(config.dataDir, 'tmp');
   await mkdir(tmpRoot, { recursive: true });
   const gateHandler = createGateHandler({

@@ -1,4 +1,5 @@
-import type { Logger } from '@conman/core';
+import path from 'node:path';
+import type { ConmanConfig, Logger } from '@conman/core';
 import type { GitAdapter } from './adapter';
 import { GitalyAdapter } from './gitaly';
 import { LocalGitAdapter } from './local/local-adapter';
@@ -28,5 +29,17 @@ export function createGitAdapter(config: GitAdapterFactoryConfig): GitAdapter {
         : { mode: 'hmac-v2', secret: token }
       : undefined,
     logger: config.logger,
+  });
+}
+
+/** The adapter a Conman process uses: local storage under `<data dir>/repos` unless Gitaly is configured. */
+export function createGitAdapterForConfig(config: ConmanConfig, logger?: Logger): GitAdapter {
+  return createGitAdapter({
+    storageRoot: path.join(config.dataDir, 'repos'),
+    gitalyAddress: config.gitaly.address,
+    gitalyToken: config.gitaly.token,
+    gitalyTokenMode: config.gitaly.tokenMode,
+    gitalyStorage: config.gitaly.storage,
+    logger,
   });
 }

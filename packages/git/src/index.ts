@@ -2,5 +2,5 @@ export * from './adapter';
 export * from './errors';
 export { LocalGitAdapter, type LocalGitAdapterOptions } from './local/local-adapter';
 export { refNameProblem } from './local/validation';
-export { createGitAdapter, type GitAdapterFactoryConfig } from './factory';
+export { createGitAdapter, createGitAdapterForConfig, type GitAdapterFactoryConfig } from './factory';
 export * from './gitaly';
