@@ -55,7 +55,7 @@ export function toGitError(error: unknown, operation: string): Error {
     case GrpcStatus.NOT_FOUND:
       return new GitNotFoundError(error.message, details);
     case GrpcStatus.UNIMPLEMENTED:
-      return new GitUnsupportedError(operation, `${error.method} is not implemented by the server`);
+      return new GitUnsupportedError(operation, `the server answered UNIMPLEMENTED for ${error.method}`);
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.DEADLINE_EXCEEDED:
     case GrpcStatus.UNAUTHENTICATED:
