@@ -13,6 +13,8 @@ const shared = {
 };
 
 module.exports = {
+  // Per-project `testTimeout` is ignored by Jest: a loaded 2-core machine needs more than the 5 s default.
+  testTimeout: 30_000,
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
@@ -25,8 +27,8 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      // Integration tests start real server, worker and dependency processes.
-      testTimeout: 120_000,
+      // Integration tests start real server, worker and dependency processes (jest.setTimeout there).
+      setupFilesAfterEnv: ['<rootDir>/tests/support/integration-timeout.ts'],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
     },
   ],

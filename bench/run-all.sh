@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TURBO_TELEMETRY_DISABLED=1
 npx turbo run build --output-logs=errors-only >/dev/null
-for bench in mongo-embedded git jobs; do
+for bench in mongo-embedded git jobs authoring http; do
   echo "== bench/$bench"
   node "bench/$bench/run.js"
   echo

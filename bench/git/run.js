@@ -9,60 +9,17 @@
 // Targets: commit p50 <= 30 ms and ratio <= 1.5; blob read p50 <= 5 ms.
 'use strict';
 
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { LocalGitAdapter } = require('../../packages/git/dist');
+const { FILE_COUNT, generateRepository, percentile, time } = require('../shared/repository');
 
 const ITERATIONS = Number(process.argv[2] ?? 200);
-const FILE_COUNT = 10_000;
 const WRITE_PATH = 'd3/s7/file-0042.yaml';
 const READ_PATH = 'd5/s2/file-0017.yaml';
 const author = { name: 'bench', email: 'bench@example.com' };
-
-function filePath(index) {
-  const top = Math.floor(index / 1000);
-  const sub = Math.floor((index % 1000) / 100);
-  return `d${top}/s${sub}/file-${String(index % 100).padStart(4, '0')}.yaml`;
-}
-
-/** Writes the 10,000-file first commit with git fast-import (setup only, not measured). */
-function generateRepository(gitDir) {
-  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', gitDir]);
-  const chunks = [
-    'commit refs/heads/main\n',
-    'committer bench <bench@example.com> 1700000000 +0000\n',
-    'data 4\nseed\n',
-  ];
-  for (let index = 0; index < FILE_COUNT; index++) {
-    const content = `key: ${index}\nvalue: ${'x'.repeat(index % 200)}\n`;
-    chunks.push(`M 100644 inline ${filePath(index)}\ndata ${Buffer.byteLength(content)}\n${content}\n`);
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitDir, 'fast-import', '--quiet'], {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exit ${code}`))));
-    child.stdin.end(chunks.join(''));
-  });
-}
-
-function percentile(samples, fraction) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
-}
-
-async function time(count, operation) {
-  const samples = [];
-  for (let index = 0; index < count; index++) {
-    const start = process.hrtime.bigint();
-    await operation(index);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return samples;
-}
 
 /** One commit on `ref` from its known head, with the CAS move: the operation a workspace write performs. */
 function advance(adapter, repo, ref, head, changes, message) {

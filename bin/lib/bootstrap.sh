@@ -41,6 +41,16 @@ ensure_pnpm() {
 
 pnpm_cmd() { "${PNPM[@]}" "$@"; }
 
+# turbo runs package scripts through the package manager it finds on PATH; a fresh machine has no
+# `pnpm` there (only corepack), so put a shim running the pinned version first on PATH.
+ensure_pnpm_on_path() {
+  local shim_dir="${XDG_CACHE_HOME:-$HOME/.cache}/conman/bin"
+  mkdir -p "$shim_dir"
+  printf '#!/bin/sh\nexec %s "$@"\n' "${PNPM[*]}" >"$shim_dir/pnpm"
+  chmod +x "$shim_dir/pnpm"
+  export PATH="$shim_dir:$PATH"
+}
+
 ensure_node_modules() {
   local marker="$ROOT/node_modules/.modules.yaml"
   if [ ! -f "$marker" ] || [ "$ROOT/pnpm-lock.yaml" -nt "$marker" ]; then
@@ -57,6 +67,7 @@ bootstrap() {
   command -v node >/dev/null 2>&1 || { log "Node.js 20.19+ is required"; exit 1; }
   ensure_system_packages "$@"
   ensure_pnpm
+  ensure_pnpm_on_path
   ensure_node_modules
   build_all
 }

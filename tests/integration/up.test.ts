@@ -51,6 +51,13 @@ describe('conman up', () => {
       redis: { backend: 'redis-server' },
     });
     expect(first.output()).toContain(dataDir);
+    // The worker's Prometheus listener, on the free port `conman up` chose and recorded.
+    expect(runtime?.worker_metrics_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    await waitFor(
+      async () => (await fetch(runtime?.worker_metrics_url as string)).status === 200,
+      30_000,
+      () => first.output(),
+    );
     const client = await MongoClient.connect(runtime?.mongo.uri as string);
     await client.db('conman').collection('survival').insertOne({ marker: 'kept across restarts' });
     await client.close();

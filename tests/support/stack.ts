@@ -18,6 +18,8 @@ export interface Stack {
   url: string;
   dataDir: string;
   dbName: string;
+  /** The environment the processes were started with (to start more workers). */
+  env: NodeJS.ProcessEnv;
   server: ServiceProcess;
   worker: ServiceProcess | undefined;
   request(method: string, route: string, options?: RequestOptions): Promise<TestResponse>;
@@ -57,6 +59,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CONMAN_MONGO_URI: requiredEnv(TEST_ENV.mongoUri),
     CONMAN_MONGO_DB: dbName,
     CONMAN_REDIS_URL: requiredEnv(TEST_ENV.redisUrl),
+    // Parallel test files share the Redis: each stack's workers consume only its own queues.
+    CONMAN_REDIS_PREFIX: `conman-${dbName}`,
     CONMAN_LOG_LEVEL: 'debug',
     ...options.env,
   };
@@ -77,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url,
     dataDir,
     dbName,
+    env,
     server,
     worker,
     request: (method, route, requestOptions) => request(url, method, route, requestOptions),

@@ -1,12 +1,20 @@
 import type { Server } from 'node:http';
 import { once } from 'node:events';
 import type { ConmanConfig, Logger } from '@conman/core';
-import { allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
-import { createGitAdapter } from '@conman/git';
-import { createApiApp, createMetrics } from '@conman/api';
+import { JobStore, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
+import { createGitAdapterForConfig } from '@conman/git';
+import {
+  conmanModules,
+  createApiApp,
+  createConmanServices,
+  createMetrics,
+  type ConmanApiContext,
+} from '@conman/api';
+import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
+import { RedisRoleInvalidationBus } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
-import { ensureBootstrapAdmin, identityModules } from './identity';
+import { ensureBootstrapAdmin } from './bootstrap-admin';
 import { version } from './version';
 
 export interface RunningServer {
@@ -30,14 +38,35 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   await ensureBootstrapAdmin(config, mongo, logger);
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
-  const git = createGitAdapter({
-    storageRoot: `${config.dataDir}/repos`,
-    gitalyAddress: config.gitaly.address,
-    gitalyToken: config.gitaly.token,
-    gitalyTokenMode: config.gitaly.tokenMode,
-    gitalyStorage: config.gitaly.storage,
-  });
+  const git = createGitAdapterForConfig(config);
+  // The API only enqueues (SPEC §8): BullMQ queues on their own connection, cancel messages on `redis`.
+  const bullConnection = createBullConnection(config.redis.url);
+  bullConnection.on('error', (error: Error) =>
+    logger.warn('bullmq connection error', { error: error.message }),
+  );
+  const jobQueues = new JobQueues(bullConnection, config.redis.prefix);
+  const jobProducer = new JobProducer(new JobStore(mongo.db), jobQueues, redis);
+  // Role changes reach every server process at once: a subscribed connection of its own (it can run
+  // nothing else), queueing the SUBSCRIBE until it is connected and re-subscribing after reconnects.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true });
+  subscriber.on('error', (error: Error) => logger.warn('redis subscriber error', { error: error.message }));
+  const roleInvalidation = new RedisRoleInvalidationBus({ publisher: redis, subscriber, logger });
+  await roleInvalidation.start();
 
+  const context: ConmanApiContext = {
+    mongo,
+    redis,
+    git,
+    jobProducer,
+    logger,
+    jwtSecret: config.auth.jwtSecret,
+    jwtTtlSeconds: config.auth.jwtExpiryHours * 3600,
+    publicUrl: config.publicUrl,
+    loginLimits: rateLimits(config, 'login'),
+    forgotPasswordLimits: rateLimits(config, 'forgot'),
+    roleInvalidation,
+    ai: config.ai,
+  };
   const app = createApiApp({
     logger,
     http: {
@@ -47,9 +76,9 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       readinessTimeoutMs: config.http.readinessTimeoutMs,
     },
     readiness: dependencyProbes({ mongo, redis, git }),
-    metrics: createMetrics(),
+    metrics: createMetrics({ queueDepths: () => jobQueues.depths() }),
     version,
-    modules: identityModules({ config, mongo, redis, logger }),
+    modules: conmanModules(context, createConmanServices(context)),
     // Embedded installations (development, tests) check every reply against its declared schema.
     validateResponses: config.mode !== 'production',
   });
@@ -70,7 +99,17 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       await closed;
       clearTimeout(force);
-      await Promise.allSettled([mongo.close(), redis.quit(), git.close()]);
+      await jobQueues.close().catch(() => undefined);
+      bullConnection.disconnect();
+      await Promise.allSettled([mongo.close(), redis.quit(), roleInvalidation.close(), git.close()]);
     },
+  };
+}
+
+function rateLimits(config: ConmanConfig, name: string): NonNullable<ConmanApiContext['loginLimits']> {
+  const windowSeconds = config.rateLimit.windowSeconds;
+  return {
+    perIp: { name: `${name}:ip`, limit: config.rateLimit.maxPerIp, windowSeconds },
+    perEmail: { name: `${name}:email`, limit: config.rateLimit.maxPerEmail, windowSeconds },
   };
 }

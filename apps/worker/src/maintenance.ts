@@ -12,7 +12,7 @@ export async function reconcileJobsOnce(config: ConmanConfig, logger: Logger): P
     appName: 'conman-cli',
   });
   const connection = createBullConnection(config.redis.url);
-  const queues = new JobQueues(connection);
+  const queues = new JobQueues(connection, config.redis.prefix);
   try {
     return await reconcileJobs({ store: new JobStore(mongo.db), queues, logger, queuedGraceMs: 0 });
   } finally {

@@ -13,6 +13,7 @@ import {
   type JobHandler,
 } from '@conman/jobs';
 import { connectRedis } from '@conman/runtime';
+import { createWorkerMetrics, startMetricsListener } from './metrics';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -48,12 +49,21 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
   const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(
     Object.values(GATE_JOB_TYPES).map((type) => [type, gateHandler]),
   );
+  const metrics = createWorkerMetrics();
+  const metricsServer =
+    config.workerMetricsPort > 0
+      ? await startMetricsListener(metrics.registry, config.http.host, config.workerMetricsPort, logger)
+      : undefined;
   const jobs = await startJobWorkers({
     redisUrl: config.redis.url,
+    redisPrefix: config.redis.prefix,
     db: mongo.db,
     handlers,
     concurrency: config.workerConcurrency,
     logger,
+    metrics: metrics.jobMetrics,
+    leaseMs: config.jobs.leaseMs,
+    reconcileIntervalMs: config.jobs.reconcileIntervalMs,
   });
   const mail = new OutboxDrainer({
     outbox: new MailOutbox(mongo.db),
@@ -73,6 +83,7 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
   return {
     close: async () => {
       await Promise.all([jobs.close(), mail.stop()]);
+      if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await Promise.allSettled([redis.quit(), git.close(), mongo.close()]);
     },
   };

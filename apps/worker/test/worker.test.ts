@@ -19,10 +19,18 @@ beforeAll(async () => {
   redis = await startEmbeddedRedis({ dataDir, logFile: path.join(dataDir, 'redis.log'), persistent: false });
   const mongoUri = process.env.CONMAN_TEST_RESOLVED_MONGO_URI as string;
   mongo = await connectMongo({ uri: mongoUri, dbName, appName: 'worker-test' });
-  const config = parseConfig({ CONMAN_MONGO_URI: mongoUri, CONMAN_MONGO_DB: dbName, CONMAN_REDIS_URL: redis.url, CONMAN_DATA_DIR: dataDir }, {
-    jwtSecret: 'x'.repeat(32),
-    masterKey: Buffer.alloc(32, 1).toString('base64'),
-  });
+  const config = parseConfig(
+    {
+      CONMAN_MONGO_URI: mongoUri,
+      CONMAN_MONGO_DB: dbName,
+      CONMAN_REDIS_URL: redis.url,
+      CONMAN_DATA_DIR: dataDir,
+    },
+    {
+      jwtSecret: 'x'.repeat(32),
+      masterKey: Buffer.alloc(32, 1).toString('base64'),
+    },
+  );
   worker = await startWorker(config, silentLogger);
 });
 
@@ -48,7 +56,11 @@ it('runs a submit gate configured in the app settings on the app repository', as
     name: 'shop',
     repoPath: 'shop.git',
     integrationBranch: 'main',
-    settings: { validation_gates: [{ name: 'submit', command: 'cat app.json', timeout_seconds: 30, profile_scope: 'temp' }] },
+    settings: {
+      validation_gates: [
+        { name: 'msuite_submit', command: 'cat app.json', timeout_seconds: 30, profile_scope: 'temp' },
+      ],
+    },
   });
   const connection = createBullConnection(redis.url);
   const queues = new JobQueues(connection);
@@ -66,7 +78,10 @@ it('runs a submit gate configured in the app settings on the app repository', as
       await new Promise((resolve) => setTimeout(resolve, 20));
       current = await store.get(job.id);
     }
-    expect(current).toMatchObject({ state: 'succeeded', result: { outcome: 'passed', command: { outputTail: '{"port": 80}' } } });
+    expect(current).toMatchObject({
+      state: 'succeeded',
+      result: { outcome: 'passed', command: { outputTail: '{"port": 80}' } },
+    });
   } finally {
     await queues.close();
     await connection.quit();

@@ -9,6 +9,7 @@ export {
   type ApiModule,
   type Route,
   type RouteDefinition,
+  type RouteAccess,
   type HandlerContext,
   type HttpMethod,
   type ReplyFor,
@@ -75,3 +76,26 @@ export {
 export { apiKeysModule, type ApiKeysModuleDependencies } from './resources/api-keys';
 export { environmentsModule, type EnvironmentsModuleDependencies } from './resources/environments';
 export { appsModule, type AppsModuleDependencies } from './resources/apps';
+export {
+  workspacesModule,
+  WorkspaceService,
+  NO_DEPLOYMENTS,
+  type WorkspacesModuleDependencies,
+  type HeadMovedListener,
+  type WorkspaceActor,
+  type WorkspaceServiceDependencies,
+  type DbSession,
+  type CanonicalReleaseSource,
+} from './resources/workspaces';
+export {
+  conmanModules,
+  createConmanServices,
+  type ConmanApiContext,
+  type ConmanServices,
+} from './composition';
+export {
+  createChangesetAssistant,
+  DEFAULT_AI_TIMEOUT_MS,
+  type ChangesetAssistant,
+  type ChangesetAssistantOptions,
+} from './ai';

@@ -115,6 +115,7 @@ describe('route definitions', () => {
   const base = {
     method: 'post' as const,
     operationId: 'bad',
+    access: { kind: 'public' } as const,
     summary: 'bad',
     responses: { 204: emptyResponse('none') },
     handler: () => noContent(),
@@ -162,6 +163,7 @@ describe('route definitions', () => {
       method: 'get',
       path: '/twice',
       operationId: 'twice',
+      access: { kind: 'public' },
       summary: 'twice',
       responses: { 200: dataResponse(z.object({}), 'empty') },
       handler: () => ok({}),

@@ -55,4 +55,51 @@ describe('API keys', () => {
     expect((await postJson(keysUrl(), { name: 'dup', role: 'user' }, bearer(admin.token))).status).toBe(201);
     expect((await postJson(keysUrl(), { name: 'dup', role: 'user' }, bearer(admin.token))).status).toBe(409);
   });
+
+  it('leave a bounded trace of their use: last_used_at and one api_key.used event per hour', async () => {
+    const response = await postJson(keysUrl(), { name: 'usage', role: 'app_admin' }, bearer(admin.token));
+    const { data } = (await response.json()) as { data: { id: string; key: string } };
+    const members = `${fixture.api.url}/api/apps/${appId}/members`;
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(members, { headers: { 'x-api-key': data.key } })),
+    );
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const usedEvents = () =>
+      fixture.database.db
+        .collection('audit_events')
+        .find({ action: 'api_key.used', entity_id: data.id })
+        .toArray();
+    const events = await usedEvents();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actor: { type: 'api_key', id: data.id }, entity_type: 'api_key' });
+    expect(JSON.stringify(events)).not.toContain(data.key);
+
+    const listed = await (await fetch(keysUrl(), { headers: bearer(admin.token) })).json();
+    const usage = (listed as { data: { id: string; last_used_at: string | null }[] }).data.find(
+      (k) => k.id === data.id,
+    );
+    expect(Date.parse(usage!.last_used_at!)).toBeGreaterThan(Date.now() - 60_000);
+
+    // An hour later (moved back in the database) the next use is audited again.
+    await fixture.database.db
+      .collection('api_keys')
+      .updateOne(
+        { display_prefix: data.key.slice(0, 8) },
+        { $set: { usage_audited_at: new Date(Date.now() - 3_600_001) } },
+      );
+    expect((await fetch(members, { headers: { 'x-api-key': data.key } })).status).toBe(200);
+    expect(await usedEvents()).toHaveLength(2);
+
+    // What the key changes is attributed to it.
+    const invite = await postJson(
+      `${fixture.api.url}/api/apps/${appId}/invites`,
+      { email: 'by-key@example.com', role: 'user' },
+      { 'x-api-key': data.key },
+    );
+    expect(invite.status).toBe(201);
+    const created = await fixture.database.db
+      .collection('audit_events')
+      .findOne({ action: 'invite.created' });
+    expect(created?.actor).toEqual({ type: 'api_key', id: data.id });
+  });
 });

@@ -63,6 +63,23 @@ describe('environments', () => {
     );
   });
 
+  it('keep canonical_env_id and the is_canonical flag naming the same environment', async () => {
+    const current = await data(await fetch(url(), { headers: bearer(admin.token) }));
+    const prod = current.find((env) => env.name === 'prod')!;
+    // The first PATCH flagged prod: it became the app's canonical_env_id.
+    expect((await fixture.apps.findById(appId))?.settings.canonical_env_id).toBe(prod.id);
+    const settingsEvents = await fixture.database.db
+      .collection('audit_events')
+      .find({ action: 'app.settings_updated', entity_id: appId })
+      .toArray();
+    expect(settingsEvents.map((event) => event.after.canonical_env_id)).toContain(prod.id);
+    // Once set, it moves only through the settings: flagging another one, or none, is refused.
+    const flagDev = current.map((env) => ({ ...env, is_canonical: env.name === 'dev' }));
+    expect((await patch(flagDev)).status).toBe(409);
+    expect((await patch(current.map((env) => ({ ...env, is_canonical: false })))).status).toBe(409);
+    expect(await data(await fetch(url(), { headers: bearer(admin.token) }))).toEqual(current);
+  });
+
   it('refuse duplicate names and a second canonical environment with 409, bad input with 400', async () => {
     expect(
       (

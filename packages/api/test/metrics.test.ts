@@ -56,3 +56,26 @@ describe('GET /api/metrics', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds');
   });
 });
+
+describe('job queue depth gauge', () => {
+  it('reads the depths at every scrape and skips a scrape whose read fails', async () => {
+    let depths: Record<string, number> | Error = { validation: 3, release: 0 };
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      queueDepths: async () => {
+        if (depths instanceof Error) throw depths;
+        return depths;
+      },
+    });
+    let text = await metrics.registry.metrics();
+    expect(text).toContain('job_queue_depth{family="validation"} 3');
+    expect(text).toContain('job_queue_depth{family="release"} 0');
+    depths = { validation: 1 };
+    text = await metrics.registry.metrics();
+    expect(text).toContain('job_queue_depth{family="validation"} 1');
+    expect(text).not.toContain('family="release"');
+    depths = new Error('redis down');
+    text = await metrics.registry.metrics();
+    expect(text).not.toContain('job_queue_depth{');
+  });
+});

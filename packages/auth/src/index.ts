@@ -3,6 +3,7 @@ export * from './jwt';
 export * from './opaque-tokens';
 export * from './sessions';
 export * from './role-resolver';
+export * from './role-invalidation';
 export * from './rate-limiter';
 export * from './access';
 export * from './bootstrap-admin';

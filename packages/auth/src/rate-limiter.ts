@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RateLimitedError } from '@conman/core';
+import { RateLimitedError, UnavailableError } from '@conman/core';
 
 export interface RateLimitRule {
   /** Names the counter, e.g. `login:ip`. */
@@ -34,7 +34,16 @@ export class RateLimiter {
       const now = this.now();
       const window = Math.floor(now / windowMs);
       const key = `${this.prefix}:${rule.name}:${window}:${subject}`;
-      const result = await this.redis.multi().incr(key).pexpire(key, windowMs).exec();
+      const result = await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs)
+        .exec()
+        .catch(() => {
+          // Without its counters the limiter cannot protect these endpoints: refuse (503) rather than
+          // fail open; the error names no Redis address.
+          throw new UnavailableError('Rate limiting is unavailable; try again shortly');
+        });
       const count = Number(result?.[0]?.[1]);
       if (!Number.isFinite(count)) throw new Error(`rate limiter: unexpected Redis reply for ${rule.name}`);
       if (count > rule.limit) {

@@ -73,10 +73,11 @@ export class SessionService {
 
   async authenticate(token: string): Promise<AuthenticatedSession> {
     const claims = verifySessionToken(token, this.options.jwtSecret);
-    const session = await this.options.sessions.findActive(claims.sid, claims.sub);
-    if (!session) throw new UnauthorizedError('Session revoked or expired');
-    const user = await this.options.users.findById(claims.sub);
-    if (!user) throw new UnauthorizedError('Session revoked or expired');
+    const [session, user] = await Promise.all([
+      this.options.sessions.findActive(claims.sid, claims.sub),
+      this.options.users.findById(claims.sub),
+    ]);
+    if (!session || !user) throw new UnauthorizedError('Session revoked or expired');
     return { user, session };
   }
 

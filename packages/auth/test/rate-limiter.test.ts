@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { RateLimitedError } from '@conman/core';
+import { RateLimitedError, UnavailableError } from '@conman/core';
+import { findFreePort } from '@conman/runtime';
 import { RateLimiter, type RateLimitRule } from '@conman/auth';
 
 let redis: Redis;
@@ -80,5 +81,24 @@ describe('rate limiter', () => {
     const ttl = await redis.pttl(keys[0] ?? '');
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('answers 503 unavailable, not an internal error, when Redis cannot be reached', async () => {
+    // A port nobody listens on, with the production client settings (no offline queue).
+    const unreachable = new Redis(await findFreePort(), '127.0.0.1', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
+    unreachable.on('error', () => undefined);
+    try {
+      const error = await new RateLimiter(unreachable, 'test:down')
+        .consume([{ rule: perIp, subject: '127.0.0.1' }])
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as UnavailableError).message).not.toMatch(/127\.0\.0\.1|redis:/);
+    } finally {
+      unreachable.disconnect();
+    }
   });
 });

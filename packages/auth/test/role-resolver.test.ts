@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger, Role } from '@conman/core';
 import { AppsRepository, MembershipsRepository, UsersRepository } from '@conman/db';
-import { RoleResolver, type Principal } from '@conman/auth';
+import { RedisRoleInvalidationBus, RoleResolver, type Principal } from '@conman/auth';
 import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
 
 let database: TestDatabase;
@@ -38,7 +41,7 @@ describe('role resolver', () => {
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
     await memberships.changeRole(appId, user.userId, 'config_manager');
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
-    resolver.invalidate(appId, user.userId);
+    await resolver.invalidate(appId, user.userId);
     expect(await resolver.roleIn(appId, user)).toBe('config_manager');
     await memberships.changeRole(appId, user.userId, 'reviewer');
     clock += 1000;
@@ -55,5 +58,94 @@ describe('role resolver', () => {
   it('treats platform admins as app_admin everywhere', async () => {
     const resolver = new RoleResolver({ memberships });
     expect(await resolver.roleIn(otherAppId, { ...user, isPlatformAdmin: true })).toBe('app_admin');
+  });
+});
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+describe('role invalidation between processes', () => {
+  let redis: Redis;
+  const connections: Redis[] = [];
+
+  beforeAll(() => {
+    const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
+    if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
+    redis = new Redis(url);
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((connection) => connection.quit()));
+    await redis.quit();
+  });
+
+  /** One server process's view: its own subscriber connection on a channel private to the test. */
+  async function serverProcess(channel: string, warnings: string[] = []) {
+    const subscriber = redis.duplicate();
+    connections.push(subscriber);
+    const logger: Logger = { ...silent, warn: (message) => void warnings.push(message) };
+    const bus = new RedisRoleInvalidationBus({ publisher: redis, subscriber, logger, channel });
+    await bus.start();
+    return { bus, resolver: new RoleResolver({ memberships, ttlMs: 60_000, bus }) };
+  }
+
+  async function eventually(check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('drops the cached role in the other process when one process invalidates it', async () => {
+    const channel = `test:roles:${randomUUID()}`;
+    const a = await serverProcess(channel);
+    const b = await serverProcess(channel);
+    expect(await b.resolver.roleIn(appId, user)).toBe('reviewer');
+    await memberships.changeRole(appId, user.userId, 'user');
+    expect(await b.resolver.roleIn(appId, user)).toBe('reviewer');
+    await a.resolver.invalidate(appId, user.userId);
+    // B learns through Redis; its 60 s TTL alone would keep the old role for the whole test.
+    await eventually(async () => (await b.resolver.roleIn(appId, user)) === 'user');
+    await memberships.changeRole(appId, user.userId, 'reviewer');
+    await a.resolver.invalidate(appId, user.userId);
+    await eventually(async () => (await b.resolver.roleIn(appId, user)) === 'reviewer');
+  });
+
+  it('ignores malformed messages and messages of other channels', async () => {
+    const channel = `test:roles:${randomUUID()}`;
+    const warnings: string[] = [];
+    const b = await serverProcess(channel, warnings);
+    const seen: string[] = [];
+    b.bus.onInvalidate((app, member) => seen.push(`${app}:${member}`));
+    await redis.publish(channel, 'not json');
+    await redis.publish(channel, JSON.stringify({ app_id: 1 }));
+    await redis.publish(`${channel}:other`, JSON.stringify({ app_id: 'x', user_id: 'y' }));
+    await redis.publish(channel, JSON.stringify({ app_id: 'a', user_id: 'u' }));
+    await eventually(async () => seen.length === 1);
+    expect(seen).toEqual(['a:u']);
+    expect(warnings).toEqual([
+      'ignored a malformed role invalidation message',
+      'ignored a malformed role invalidation message',
+    ]);
+  });
+
+  it('does not cache a role read while an invalidation happened', async () => {
+    let release: (role: Role) => void = () => undefined;
+    let reads = 0;
+    const slow = {
+      find: () => {
+        reads += 1;
+        return new Promise<{ role: Role }>((resolve) => (release = (role) => resolve({ role })));
+      },
+    };
+    const resolver = new RoleResolver({ memberships: slow, ttlMs: 60_000 });
+    const pending = resolver.roleIn(appId, user);
+    await resolver.invalidate(appId, user.userId);
+    release('app_admin');
+    expect(await pending).toBe('app_admin');
+    const next = resolver.roleIn(appId, user);
+    release('user');
+    expect(await next).toBe('user');
+    expect(reads).toBe(2);
   });
 });

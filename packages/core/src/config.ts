@@ -59,6 +59,10 @@ export const configEnvSchema = z.object({
     (value) => value === undefined || /^rediss?:\/\//.test(value),
     'must start with redis:// or rediss://',
   ),
+  CONMAN_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ., _ and - only')
+    .default('conman'),
   CONMAN_GITALY_ADDRESS: optionalText,
   CONMAN_GITALY_TOKEN: optionalText,
   CONMAN_GITALY_TOKEN_MODE: z.enum(['raw', 'v2']).default('v2'),
@@ -76,6 +80,7 @@ export const configEnvSchema = z.object({
   CONMAN_AI_BASE_URL: optionalUrl,
   CONMAN_AI_API_KEY: optionalText,
   CONMAN_AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  CONMAN_AI_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
   CONMAN_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONMAN_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
   CONMAN_CORS_ORIGINS: z.string().default(''),
@@ -87,6 +92,12 @@ export const configEnvSchema = z.object({
   CONMAN_BOOTSTRAP_ADMIN_EMAIL: optionalText,
   CONMAN_BOOTSTRAP_ADMIN_PASSWORD: optionalText,
   CONMAN_BOOTSTRAP_ADMIN_NAME: z.string().min(1).default('Platform Admin'),
+  // Port of the worker's Prometheus listener (GET /metrics); 0 = no listener.
+  CONMAN_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // How long a running job stays owned without a heartbeat, and how often each worker reconciles:
+  // together they bound how long a crashed worker's job waits before another worker takes it.
+  CONMAN_JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
+  CONMAN_JOB_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   ...workerConcurrency,
 });
 
@@ -110,7 +121,8 @@ export interface ConmanConfig {
   publicUrl: string;
   dataDir: string;
   mongo: { uri: string | undefined; dbName: string };
-  redis: { url: string | undefined };
+  /** `prefix` names this installation's queues and channels in a shared Redis. */
+  redis: { url: string | undefined; prefix: string };
   gitaly: {
     address: string | undefined;
     token: string | undefined;
@@ -121,10 +133,13 @@ export interface ConmanConfig {
   secrets: { masterKeys: MasterKeyVersion[] };
   mail: { smtpUrl: string | undefined; from: string };
   tempUrlDomain: string;
-  ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+  ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
   logLevel: (typeof LOG_LEVELS)[number];
   rateLimit: { windowSeconds: number; maxPerIp: number; maxPerEmail: number };
   workerConcurrency: Record<JobFamily, number>;
+  /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
+  workerMetricsPort: number;
+  jobs: { leaseMs: number; reconcileIntervalMs: number };
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -202,7 +217,7 @@ export function parseConfig(
     publicUrl: (values.CONMAN_PUBLIC_URL ?? `http://localhost:${values.CONMAN_PORT}`).replace(/\/+$/, ''),
     dataDir: values.CONMAN_DATA_DIR,
     mongo: { uri: values.CONMAN_MONGO_URI, dbName: values.CONMAN_MONGO_DB },
-    redis: { url: values.CONMAN_REDIS_URL },
+    redis: { url: values.CONMAN_REDIS_URL, prefix: values.CONMAN_REDIS_PREFIX },
     gitaly: {
       address: values.CONMAN_GITALY_ADDRESS,
       token: values.CONMAN_GITALY_TOKEN,
@@ -221,6 +236,7 @@ export function parseConfig(
       baseUrl: values.CONMAN_AI_BASE_URL,
       apiKey: values.CONMAN_AI_API_KEY,
       model: values.CONMAN_AI_MODEL,
+      timeoutMs: values.CONMAN_AI_TIMEOUT_MS,
     },
     logLevel: values.CONMAN_LOG_LEVEL,
     rateLimit: {
@@ -231,6 +247,11 @@ export function parseConfig(
     workerConcurrency: Object.fromEntries(
       JOB_FAMILIES.map((family) => [family, values[`CONMAN_WORKER_CONCURRENCY_${toUpper(family)}`]]),
     ) as Record<JobFamily, number>,
+    workerMetricsPort: values.CONMAN_WORKER_METRICS_PORT,
+    jobs: {
+      leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
+      reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+    },
     bootstrapAdmin:
       adminEmail && adminPassword
         ? { email: adminEmail, password: adminPassword, name: values.CONMAN_BOOTSTRAP_ADMIN_NAME }

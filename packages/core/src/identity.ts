@@ -1,3 +1,4 @@
+import type { AppSettings } from './app-settings';
 import type { Role } from './permissions';
 
 /** Domain objects of SPEC §4 and §6.1 as repositories return them (ids are 24-char hex strings). */
@@ -22,45 +23,15 @@ export interface Session {
   userAgent?: string;
 }
 
-export type BaselineMode = 'integration_head' | 'canonical_env_release';
-export type CommitMode = 'submit_commit' | 'manual_checkpoint';
-export type RuntimeProfileApprovalPolicy = 'same_as_changeset' | 'stricter_two_approvals';
-
-export interface ValidationGate {
-  name: string;
-  command: string;
-  timeout_seconds: number;
-  profile_scope: string;
-}
-
-/** Per-app settings of SPEC §6.1, kept in their wire (snake_case) vocabulary. */
-export interface AppSettings {
-  baseline_mode: BaselineMode;
-  canonical_env_id: string | null;
-  commit_mode_default: CommitMode;
-  blocked_paths: string[];
-  file_size_limit_bytes: number;
-  required_approvals: number;
-  allow_self_approval: boolean;
-  runtime_profile_approval_policy: RuntimeProfileApprovalPolicy;
-  temp_url_domain: string | null;
-  validation_gates: ValidationGate[];
-  semantic_diff_rules: Record<string, unknown>[];
-}
-
-export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({
-  baseline_mode: 'canonical_env_release',
-  canonical_env_id: null,
-  commit_mode_default: 'submit_commit',
-  blocked_paths: [],
-  file_size_limit_bytes: 5 * 1024 * 1024,
-  required_approvals: 1,
-  allow_self_approval: false,
-  runtime_profile_approval_policy: 'stricter_two_approvals',
-  temp_url_domain: null,
-  validation_gates: [],
-  semantic_diff_rules: [],
-});
+// The settings types live with their validation; re-exported here where they were first declared.
+export type {
+  AppSettings,
+  BaselineMode,
+  CommitMode,
+  RuntimeProfileApprovalPolicy,
+  ValidationGate,
+} from './app-settings';
+export { DEFAULT_APP_SETTINGS } from './app-settings';
 
 export interface App {
   id: string;

@@ -9,4 +9,27 @@ export * from './permissions';
 export * from './password-policy';
 export * from './jobs';
 export * from './identity';
+export * from './app-settings';
 export * from './audit';
+export * from './changesets';
+export * from './paths';
+export * from './workspaces';
+// `FileChange` is taken by git-types (commit building); the semantic-diff input is re-exported under its own name.
+export {
+  SEMANTIC_CONFIG_TYPES,
+  computeSemanticDiff,
+  classifyPath,
+  DEFAULT_SEMANTIC_DIFF_RULES,
+  globToRegExp,
+  matchesGlob,
+  MAX_GLOB_LENGTH,
+  MAX_GLOB_WILDCARDS,
+  type SemanticConfigType,
+  type SemanticOperation,
+  type SemanticChange,
+  type SemanticDiffResponse,
+  type SemanticDiffRule,
+  type SemanticDiffInput,
+  type FileChange as SemanticFileChange,
+} from './semantic-diff';
+export * from './analyzer';

@@ -111,11 +111,7 @@ export interface JobProgress {
 }
 
 export type JobEvent =
-  | { type: 'start' }
-  | { type: 'succeed' }
-  | { type: 'fail' }
-  | { type: 'retry' }
-  | { type: 'cancel' };
+  { type: 'start' } | { type: 'succeed' } | { type: 'fail' } | { type: 'retry' } | { type: 'cancel' };
 
 /** Which state each event may leave; `retry` additionally needs an attempt left. */
 const ALLOWED_FROM: Readonly<Record<JobEvent['type'], readonly JobState[]>> = {

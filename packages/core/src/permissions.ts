@@ -26,6 +26,7 @@ export const CAPABILITIES = [
   'manage_app',
   'manage_runtime_profiles',
   'reveal_secret',
+  'cancel_job',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -57,6 +58,9 @@ export const PERMISSION_MATRIX: Readonly<Record<Capability, Row>> = {
   manage_app: ADMIN_ONLY,
   manage_runtime_profiles: ADMIN_ONLY,
   reveal_secret: ADMIN_ONLY,
+  // Not a SPEC §4.2 row (SPEC is silent on who cancels jobs): members cancel the jobs they started,
+  // config_manager and above any job of the app (docs/jobs.md).
+  cancel_job: { user: 'own', reviewer: 'own', config_manager: 'Y', app_admin: 'Y' },
 };
 
 /** Capabilities that belong to the platform, not to an app role. */
@@ -87,6 +91,32 @@ export function can(role: Role, capability: Capability, options: CanOptions = {}
   const grant = grantOf(role, capability);
   if (grant === 'own') return options.isOwner === true;
   return grant === 'Y';
+}
+
+/**
+ * Owner checks on one item (SPEC §11 "owner checks where marked"), applied on top of the matrix:
+ * - `matrix`: the capability's `own` cells decide (move_to_draft: author, or config_manager and up);
+ * - `author`: only the item's author, whatever the role (edit or submit a changeset, edit a comment);
+ * - `author_or_app_admin`: the author or an app_admin (modify a workspace, SPEC §6.2).
+ */
+export const OWNERSHIP_RULES = ['matrix', 'author', 'author_or_app_admin'] as const;
+export type OwnershipRule = (typeof OWNERSHIP_RULES)[number];
+
+export function canOnItem(
+  role: Role,
+  capability: Capability,
+  rule: OwnershipRule,
+  isAuthor: boolean,
+): boolean {
+  if (!can(role, capability, { isOwner: isAuthor })) return false;
+  switch (rule) {
+    case 'matrix':
+      return true;
+    case 'author':
+      return isAuthor;
+    case 'author_or_app_admin':
+      return isAuthor || role === 'app_admin';
+  }
 }
 
 export function isRole(value: unknown): value is Role {

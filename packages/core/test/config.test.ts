@@ -15,6 +15,7 @@ describe('parseConfig', () => {
       gitaly: { storage: 'default' },
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
+      ai: { baseUrl: undefined, apiKey: undefined, model: 'gpt-4o-mini', timeoutMs: 10_000 },
     });
     expect(config.secrets.masterKeys).toEqual([{ id: 'k1', key: Buffer.alloc(32, 7) }]);
     expect(config.workerConcurrency.validation).toBe(2);
@@ -54,6 +55,28 @@ describe('parseConfig', () => {
       CONMAN_REDIS_URL: 'redis://cache.internal:6379',
     });
     expect(config.secrets.masterKeys.map((version) => version.id)).toEqual(['old', 'new']);
+  });
+
+  it('reads the AI endpoint settings and bounds the model timeout', () => {
+    const generated = { jwtSecret: SECRET, masterKey: KEY };
+    const config = parseConfig(
+      {
+        CONMAN_AI_BASE_URL: 'http://127.0.0.1:9999/v1',
+        CONMAN_AI_API_KEY: 'sk-test',
+        CONMAN_AI_MODEL: 'local-model',
+        CONMAN_AI_TIMEOUT_MS: '2500',
+      },
+      generated,
+    );
+    expect(config.ai).toEqual({
+      baseUrl: 'http://127.0.0.1:9999/v1',
+      apiKey: 'sk-test',
+      model: 'local-model',
+      timeoutMs: 2500,
+    });
+    expect(() => parseConfig({ CONMAN_AI_TIMEOUT_MS: '0' }, generated)).toThrow(/CONMAN_AI_TIMEOUT_MS/);
+    expect(() => parseConfig({ CONMAN_AI_TIMEOUT_MS: '300001' }, generated)).toThrow(/CONMAN_AI_TIMEOUT_MS/);
+    expect(() => parseConfig({ CONMAN_AI_BASE_URL: 'not a url' }, generated)).toThrow(/CONMAN_AI_BASE_URL/);
   });
 
   it('requires the bootstrap admin email and password together', () => {

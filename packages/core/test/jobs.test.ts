@@ -32,7 +32,9 @@ describe('transitionJob', () => {
       const expected = VALID[`${from}:${event}`];
       if (expected) {
         it(`${from} --${event}--> ${expected}`, () => {
-          expect(transitionJob({ state: from, attempt: 1, maxAttempts: 3 }, { type: event }).state).toBe(expected);
+          expect(transitionJob({ state: from, attempt: 1, maxAttempts: 3 }, { type: event }).state).toBe(
+            expected,
+          );
         });
       } else {
         it(`${from} --${event}--> rejected`, () => {
@@ -54,7 +56,10 @@ describe('transitionJob', () => {
 
   it('retry is rejected once the attempt limit is reached', () => {
     expect(() => transitionJob({ state: 'running', attempt: 3, maxAttempts: 3 }, { type: 'retry' })).toThrow(
-      expect.objectContaining({ code: 'invalid_transition', details: expect.objectContaining({ attempt: 3 }) }),
+      expect.objectContaining({
+        code: 'invalid_transition',
+        details: expect.objectContaining({ attempt: 3 }),
+      }),
     );
   });
 
@@ -90,7 +95,8 @@ describe('job type defaults', () => {
   });
 
   it('every family has at least one type', () => {
-    for (const family of JOB_FAMILIES) expect(JOB_TYPES.some((type) => jobFamilyOf(type) === family)).toBe(true);
+    for (const family of JOB_FAMILIES)
+      expect(JOB_TYPES.some((type) => jobFamilyOf(type) === family)).toBe(true);
   });
 
   it('isJobType recognises only known types', () => {

@@ -1,8 +1,10 @@
 import {
   CAPABILITIES,
+  OWNERSHIP_RULES,
   PERMISSION_MATRIX,
   ROLES,
   can,
+  canOnItem,
   canOnPlatform,
   grantOf,
   isRole,
@@ -29,6 +31,8 @@ const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   manage_app: ['N', 'N', 'N', 'Y'],
   manage_runtime_profiles: ['N', 'N', 'N', 'Y'],
   reveal_secret: ['N', 'N', 'N', 'Y'],
+  // Conman's decision where SPEC §4.2 is silent (docs/jobs.md): own jobs, or any from config_manager up.
+  cancel_job: ['own', 'own', 'Y', 'Y'],
 };
 
 const cells = CAPABILITIES.flatMap((capability) =>
@@ -69,6 +73,32 @@ describe('permission matrix', () => {
         }
       }
     }
+  });
+});
+
+describe('canOnItem', () => {
+  it('matrix: the own cells decide, and Y cells allow any item', () => {
+    expect(canOnItem('user', 'move_to_draft', 'matrix', true)).toBe(true);
+    expect(canOnItem('user', 'move_to_draft', 'matrix', false)).toBe(false);
+    expect(canOnItem('config_manager', 'move_to_draft', 'matrix', false)).toBe(true);
+  });
+
+  it('author: only the author, whatever the role', () => {
+    for (const role of ROLES) {
+      expect(canOnItem(role, 'modify_own_changeset', 'author', true)).toBe(true);
+      expect(canOnItem(role, 'modify_own_changeset', 'author', false)).toBe(false);
+    }
+  });
+
+  it('author_or_app_admin: the author, or an app_admin on any item', () => {
+    expect(canOnItem('config_manager', 'edit_own_workspace', 'author_or_app_admin', false)).toBe(false);
+    expect(canOnItem('user', 'edit_own_workspace', 'author_or_app_admin', true)).toBe(true);
+    expect(canOnItem('app_admin', 'edit_own_workspace', 'author_or_app_admin', false)).toBe(true);
+  });
+
+  it('never lets an item rule grant what the matrix refuses', () => {
+    for (const rule of OWNERSHIP_RULES)
+      for (const role of ROLES) expect(canOnItem(role, 'review_changeset', rule, true)).toBe(role !== 'user');
   });
 });
 

@@ -13,6 +13,13 @@ import {
 } from './identity';
 import { jobIndexSpecs, jobLogIndexSpecs } from './jobs';
 import { outboxIndexSpecs } from './mail';
+import {
+  changesetCommentIndexSpecs,
+  changesetIndexSpecs,
+  changesetReviewIndexSpecs,
+  changesetRevisionIndexSpecs,
+} from './changesets';
+import { workspaceIndexSpecs } from './workspaces';
 
 /** Every index the server ensures at startup; each domain adds its repositories' spec lists here. */
 export const allIndexSpecs: readonly IndexSpec[] = [
@@ -29,4 +36,9 @@ export const allIndexSpecs: readonly IndexSpec[] = [
   ...outboxIndexSpecs,
   ...jobIndexSpecs,
   ...jobLogIndexSpecs,
+  ...changesetIndexSpecs,
+  ...changesetRevisionIndexSpecs,
+  ...changesetReviewIndexSpecs,
+  ...changesetCommentIndexSpecs,
+  ...workspaceIndexSpecs,
 ];

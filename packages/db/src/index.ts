@@ -6,3 +6,5 @@ export * from './audit';
 export * from './mail';
 export * from './all-indexes';
 export * from './jobs';
+export * from './changesets';
+export * from './workspaces';

@@ -99,4 +99,23 @@ describe('audit log', () => {
     });
     expect((await audit.list({ appId: otherAppId, page: 1, limit: 10 })).total).toBe(1);
   });
+
+  it('lists the events tied to no app separately from every app', async () => {
+    await inTransaction(database.client, async (session) => {
+      await audit.record(
+        event({ appId: null, entityType: 'session', entityId: 's-only', action: 'session.revoked' }),
+        session,
+      );
+      await audit.record(
+        event({ entityType: 'session', entityId: 's-only', action: 'session.revoked' }),
+        session,
+      );
+    });
+    const platform = await audit.list({ appId: null, entityId: 's-only', page: 1, limit: 10 });
+    expect(platform.total).toBe(1);
+    expect(platform.events[0]?.appId).toBeNull();
+    expect((await audit.list({ appId, entityId: 's-only', page: 1, limit: 10 })).events[0]?.appId).toBe(
+      appId,
+    );
+  });
 });

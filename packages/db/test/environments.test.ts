@@ -96,3 +96,34 @@ describe('environments', () => {
     expect(first[0]?.id).not.toBe(second[0]?.id);
   });
 });
+
+describe('the canonical environment', () => {
+  const canonicalNames = async (appId: string) =>
+    (await environments.listForApp(appId)).filter((e) => e.isCanonical).map((e) => e.name);
+  const setCanonical = (appId: string, id: string | null) =>
+    inTransaction(database.client, (session) => environments.setCanonical(appId, id, session));
+
+  it('moves to the named environment, unmarking the previous one, or to none', async () => {
+    const appId = await newApp();
+    const [dev, prod] = await replace(appId, [env('dev', 0, { isCanonical: true }), env('prod', 1)]);
+    expect(await setCanonical(appId, prod!.id)).toBe(true);
+    expect(await canonicalNames(appId)).toEqual(['prod']);
+    expect(await setCanonical(appId, prod!.id)).toBe(true);
+    expect(await canonicalNames(appId)).toEqual(['prod']);
+    expect(await setCanonical(appId, null)).toBe(true);
+    expect(await canonicalNames(appId)).toEqual([]);
+    expect(await setCanonical(appId, dev!.id)).toBe(true);
+    expect(await canonicalNames(appId)).toEqual(['dev']);
+  });
+
+  it("refuses another app's environment and unknown ids, changing nothing", async () => {
+    const appId = await newApp();
+    const otherApp = await newApp();
+    await replace(appId, [env('dev', 0, { isCanonical: true })]);
+    const [foreign] = await replace(otherApp, [env('prod', 0)]);
+    expect(await setCanonical(appId, foreign!.id)).toBe(false);
+    expect(await setCanonical(appId, '0123456789abcdef01234567')).toBe(false);
+    expect(await canonicalNames(appId)).toEqual(['dev']);
+    expect(await canonicalNames(otherApp)).toEqual([]);
+  });
+});

@@ -123,6 +123,28 @@ describe('API keys', () => {
     expect(await apiKeys.authenticate('unknown')).toBeNull();
   });
 
+  it('stamp last_used_at at most once a minute', async () => {
+    await key('throttled', 'key-hash-t');
+    const start = new Date('2030-01-01T00:00:00Z');
+    const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
+    expect((await apiKeys.authenticate('key-hash-t', at(0)))?.lastUsedAt).toEqual(at(0));
+    expect((await apiKeys.authenticate('key-hash-t', at(30)))?.lastUsedAt).toEqual(at(0));
+    expect((await apiKeys.authenticate('key-hash-t', at(61)))?.lastUsedAt).toEqual(at(61));
+  });
+
+  it('grant one usage-audit claim per interval, to one of concurrent claimants', async () => {
+    const created = await key('audited', 'key-hash-a');
+    const now = new Date();
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => apiKeys.claimUsageAudit(created.id, now, 3_600_000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await apiKeys.authenticate('key-hash-a', now))?.usageAuditedAt).toEqual(now);
+    const later = new Date(now.getTime() + 3_600_000);
+    expect(await apiKeys.claimUsageAudit(created.id, new Date(later.getTime() - 1), 3_600_000)).toBe(false);
+    expect(await apiKeys.claimUsageAudit(created.id, later, 3_600_000)).toBe(true);
+  });
+
   it('stop working when expired or revoked, and only their app can revoke them', async () => {
     await key('old', 'key-hash-old', new Date(Date.now() - 1000));
     expect(await apiKeys.authenticate('key-hash-old')).toBeNull();

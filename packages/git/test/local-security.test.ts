@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ValidationError } from '@conman/core';
+import { ConflictError, ValidationError } from '@conman/core';
 import { LocalGitAdapter, refNameProblem } from '../src';
 import { alice, seedRepository } from './contract/fixtures';
 
@@ -151,5 +151,21 @@ describe('repository path confinement', () => {
     await expect(adapter.createRepository('escape/repo.git')).rejects.toBeInstanceOf(ValidationError);
     await expect(adapter.removeRepository('escape')).rejects.toBeInstanceOf(ValidationError);
     expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('lets exactly one of concurrent creations of the same repository succeed', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => adapter.createRepository('racing/repo.git')),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((result) => result.status === 'rejected'))
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect(await readdir(join(storageRoot, 'racing'))).toEqual(['repo.git']);
+  });
+
+  it('refuses a path below a file as invalid input, not as an unexpected failure', async () => {
+    await writeFile(join(storageRoot, 'a-file'), 'x');
+    await expect(adapter.createRepository('a-file/repo.git')).rejects.toBeInstanceOf(ValidationError);
+    await expect(adapter.repositoryExists('a-file/repo.git')).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -10,7 +10,14 @@ export { executeGate, type ExecuteGateRequest, type GateResult, type GateOutcome
 export { InfrastructureError } from './runtime/errors';
 export type { JobHandler, JobHandlerContext, JobHandlerOutcome, JobAbortReason } from './runtime/handler';
 export { noopJobMetrics, type JobMetrics, type JobOutcomeLabel } from './runtime/metrics';
-export { JobQueues, createBullConnection, queueNameOf, bullJobIdOf, CANCEL_CHANNEL } from './runtime/queues';
+export {
+  JobQueues,
+  createBullConnection,
+  queueNameOf,
+  bullJobIdOf,
+  cancelChannelOf,
+  DEFAULT_REDIS_PREFIX,
+} from './runtime/queues';
 export { JobProducer } from './runtime/producer';
 export { reconcileJobs, type ReconcileReport, type ReconcileOptions } from './runtime/reconciler';
 export { startJobWorkers, type StartJobWorkersOptions, type JobWorkers } from './runtime/start-workers';
@@ -24,4 +31,4 @@ export {
   type GateSettingsResolver,
   type GateHandlerOptions,
 } from './gate/gate-jobs';
-export { appGateSettings } from './gate/app-gate-settings';
+export { appGateSettings, gateSettingsOf } from './gate/app-gate-settings';

@@ -40,19 +40,30 @@ describe('built-in checks', () => {
     const { result, log } = await gateOn({ 'ok.json': '{}', 'conf/broken.json': '{\n  "a": 1,\n}\n' });
     expect(result.outcome).toBe('failed');
     expect(result.checks.failures).toEqual([
-      expect.objectContaining({ check: 'parse', file: 'conf/broken.json', line: 3, message: expect.any(String) }),
+      expect.objectContaining({
+        check: 'parse',
+        file: 'conf/broken.json',
+        line: 3,
+        message: expect.any(String),
+      }),
     ]);
     expect(log.lines.some((line) => line.message.includes('conf/broken.json'))).toBe(true);
   });
 
   it('name a broken YAML file with its line', async () => {
     const { result } = await gateOn({ 'x.yml': 'a: 1\nb: [1, 2\nc: 3\n' });
-    expect(result.checks.failures[0]).toMatchObject({ check: 'parse', file: 'x.yml', line: expect.any(Number) });
+    expect(result.checks.failures[0]).toMatchObject({
+      check: 'parse',
+      file: 'x.yml',
+      line: expect.any(Number),
+    });
   });
 
   it('report schema violations with the instance path and message', async () => {
     const { result } = await gateOn({
-      '.conman/schemas.json': JSON.stringify([{ glob: 'services/**/*.yaml', schema: 'schemas/service.json' }]),
+      '.conman/schemas.json': JSON.stringify([
+        { glob: 'services/**/*.yaml', schema: 'schemas/service.json' },
+      ]),
       'schemas/service.json': SCHEMA,
       'services/api/prod.yaml': 'port: "eighty"\nhost: "not a host!"\n',
       'services/api/dev.yaml': 'port: 8080\n',
@@ -69,7 +80,11 @@ describe('built-in checks', () => {
           instancePath: '/port',
           message: 'must be integer',
         }),
-        expect.objectContaining({ file: 'services/api/prod.yaml', instancePath: '/host', message: expect.stringContaining('hostname') }),
+        expect.objectContaining({
+          file: 'services/api/prod.yaml',
+          instancePath: '/host',
+          message: expect.stringContaining('hostname'),
+        }),
       ]),
     );
     expect(result.checks.failures.every((failure) => failure.file === 'services/api/prod.yaml')).toBe(true);
@@ -80,13 +95,18 @@ describe('built-in checks', () => {
     expect(shapeless.result.checks.failures).toEqual([
       expect.objectContaining({ check: 'schemas_config', file: '.conman/schemas.json' }),
     ]);
-    const missingSchema = await gateOn({ '.conman/schemas.json': '[{"glob": "*.json", "schema": "../etc/passwd"}]' });
+    const missingSchema = await gateOn({
+      '.conman/schemas.json': '[{"glob": "*.json", "schema": "../etc/passwd"}]',
+    });
     expect(missingSchema.result.checks.failures[0]).toMatchObject({
       check: 'schemas_config',
       message: expect.stringContaining('not a file of this commit'),
     });
     const unparsable = await gateOn({ '.conman/schemas.json': '[{"glob": ' });
-    expect(unparsable.result.checks.failures[0]).toMatchObject({ check: 'parse', file: '.conman/schemas.json' });
+    expect(unparsable.result.checks.failures[0]).toMatchObject({
+      check: 'parse',
+      file: '.conman/schemas.json',
+    });
   });
 
   it('report an invalid schema once', async () => {
@@ -97,7 +117,11 @@ describe('built-in checks', () => {
       'data/b.json': '{}',
     });
     expect(result.checks.failures).toEqual([
-      expect.objectContaining({ check: 'schema', file: 'bad-schema.json', message: expect.stringContaining('invalid schema') }),
+      expect.objectContaining({
+        check: 'schema',
+        file: 'bad-schema.json',
+        message: expect.stringContaining('invalid schema'),
+      }),
     ]);
   });
 });

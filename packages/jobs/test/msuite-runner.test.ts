@@ -6,7 +6,10 @@ let fixture: GitFixture;
 let commitSha: string;
 beforeAll(async () => {
   fixture = await createGitFixture();
-  commitSha = await fixture.commit({ 'config/app.json': '{"port": 8080}', 'check.sh': '#!/bin/sh\necho checked "$1"\n' });
+  commitSha = await fixture.commit({
+    'config/app.json': '{"port": 8080}',
+    'check.sh': '#!/bin/sh\necho checked "$1"\n',
+  });
 });
 afterAll(() => fixture.cleanup());
 
@@ -17,12 +20,22 @@ interface RunOptions {
   onSpawn?(pid: number): void;
 }
 
-async function runCommand(command: string | string[], options: RunOptions = {}): Promise<{ result: GateResult; log: MemoryLogSink }> {
+async function runCommand(
+  command: string | string[],
+  options: RunOptions = {},
+): Promise<{ result: GateResult; log: MemoryLogSink }> {
   const log = new MemoryLogSink();
   const result = await executeGate({
     git: fixture.git,
     repoPath: fixture.repoPath,
-    context: { jobId: 'job-7', appId: 'app-3', gate: 'merge', commitSha, baseSha: 'b'.repeat(40), changesetId: 'cs-9' },
+    context: {
+      jobId: 'job-7',
+      appId: 'app-3',
+      gate: 'merge',
+      commitSha,
+      baseSha: 'b'.repeat(40),
+      changesetId: 'cs-9',
+    },
     command,
     scopeEnv: options.scopeEnv ?? {},
     timeoutMs: options.timeoutMs ?? 10_000,
@@ -60,15 +73,27 @@ function groupMembers(pgid: number): number[] {
 }
 
 function pidsFrom(log: MemoryLogSink, prefix: string): number[] {
-  return log.lines.filter((line) => line.message.startsWith(prefix)).map((line) => Number(line.message.slice(prefix.length)));
+  return log.lines
+    .filter((line) => line.message.startsWith(prefix))
+    .map((line) => Number(line.message.slice(prefix.length)));
 }
 
 describe('msuite runner', () => {
   it('passes a command that exits 0, run without a shell in the materialized commit', async () => {
     const { result, log } = await runCommand(['./check.sh', 'config/app.json']);
     expect(result.outcome).toBe('passed');
-    expect(result.command).toMatchObject({ outcome: 'passed', exitCode: 0, outputTail: 'checked config/app.json\n' });
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'checked config/app.json', fields: { stream: 'stdout' } }));
+    expect(result.command).toMatchObject({
+      outcome: 'passed',
+      exitCode: 0,
+      outputTail: 'checked config/app.json\n',
+    });
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'checked config/app.json',
+        fields: { stream: 'stdout' },
+      }),
+    );
   });
 
   it('fails a command that exits 3 and keeps its output tail', async () => {
@@ -81,7 +106,9 @@ describe('msuite runner', () => {
   });
 
   it('kills the whole process group on timeout', async () => {
-    const { result, log } = await runCommand('sleep 30 & echo "bg=$!"; echo "leader=$$"; wait', { timeoutMs: 1000 });
+    const { result, log } = await runCommand('sleep 30 & echo "bg=$!"; echo "leader=$$"; wait', {
+      timeoutMs: 1000,
+    });
     expect(result.outcome).toBe('timeout');
     const [background] = pidsFrom(log, 'bg=');
     const [leader] = pidsFrom(log, 'leader=');
@@ -121,17 +148,35 @@ describe('msuite runner', () => {
     process.env.CONMAN_MONGO_URI = 'mongodb://server-only';
     process.env.CONMAN_REDIS_URL = 'redis://server-only';
     try {
-      const { result } = await runCommand(['env'], { scopeEnv: { FEATURE_FLAG: 'on', CONMAN_JOB_ID: 'spoofed' } });
+      const { result } = await runCommand(['env'], {
+        scopeEnv: { FEATURE_FLAG: 'on', CONMAN_JOB_ID: 'spoofed' },
+      });
       const env = Object.fromEntries(
-        (result.command?.outputTail ?? '').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+        (result.command?.outputTail ?? '')
+          .trim()
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
       );
       expect(Object.keys(env).sort()).toEqual(
         [
-          'CONMAN_APP_ID', 'CONMAN_BASE_SHA', 'CONMAN_CHANGESET_ID', 'CONMAN_COMMIT_SHA', 'CONMAN_GATE',
-          'CONMAN_JOB_ID', 'FEATURE_FLAG', 'HOME', 'LANG', 'PATH',
+          'CONMAN_APP_ID',
+          'CONMAN_BASE_SHA',
+          'CONMAN_CHANGESET_ID',
+          'CONMAN_COMMIT_SHA',
+          'CONMAN_GATE',
+          'CONMAN_JOB_ID',
+          'FEATURE_FLAG',
+          'HOME',
+          'LANG',
+          'PATH',
         ].sort(),
       );
-      expect(env).toMatchObject({ CONMAN_JOB_ID: 'job-7', CONMAN_GATE: 'merge', CONMAN_COMMIT_SHA: commitSha, FEATURE_FLAG: 'on' });
+      expect(env).toMatchObject({
+        CONMAN_JOB_ID: 'job-7',
+        CONMAN_GATE: 'merge',
+        CONMAN_COMMIT_SHA: commitSha,
+        FEATURE_FLAG: 'on',
+      });
       expect(result.command?.outputTail).not.toMatch(/server-only|server-jwt|server-master/);
     } finally {
       delete process.env.CONMAN_JWT_SECRET;

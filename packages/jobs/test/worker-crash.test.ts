@@ -52,7 +52,11 @@ describe('a worker killed with SIGKILL mid-job', () => {
       runs.push(current.attempt);
       return { state: 'succeeded' };
     };
-    await harness.startWorkers({ handlers: { temp_env_provision: handler }, reconcileIntervalMs: 200, leaseMs: LEASE_MS });
+    await harness.startWorkers({
+      handlers: { temp_env_provision: handler },
+      reconcileIntervalMs: 200,
+      leaseMs: LEASE_MS,
+    });
     const done = await waitFor(async () => {
       const current = await harness.store.get(job.id);
       return current?.state === 'succeeded' ? current : undefined;

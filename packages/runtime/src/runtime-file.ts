@@ -12,6 +12,8 @@ export interface RuntimeFile {
   mongo: { uri: string; backend: MongoBackendKind };
   redis: { url: string; backend: 'external' | 'redis-server' };
   git: { backend: 'gitaly' | 'local'; location: string };
+  /** Prometheus endpoint of the worker (CONMAN_WORKER_METRICS_PORT, or a free port `conman up` chose). */
+  worker_metrics_url?: string;
 }
 
 export type MongoBackendKind = 'external' | 'mongodb-memory-server' | 'embedded-engine';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ConmanConfig } from '@conman/core';
 import {
   loadConfig,
+  findFreePort,
   prepareDataDir,
   readRuntimeFile,
   removeRuntimeFile,
@@ -101,6 +102,8 @@ async function startDependencies(
     redisUrl = redis.url;
   }
 
+  // The worker always exposes metrics under `conman up`: on the configured port, else a free one.
+  const workerMetricsPort = config.workerMetricsPort > 0 ? config.workerMetricsPort : await findFreePort();
   const runtime: RuntimeFile = {
     pid: process.pid,
     started_at: new Date().toISOString(),
@@ -110,6 +113,7 @@ async function startDependencies(
     git: config.gitaly.address
       ? { backend: 'gitaly', location: config.gitaly.address }
       : { backend: 'local', location: dataDir.path('repos') },
+    worker_metrics_url: `http://${config.http.host}:${workerMetricsPort}/metrics`,
   };
   writeRuntimeFile(dataDir.root, runtime);
   return runtime;
@@ -123,6 +127,9 @@ function childEnvironment(config: ConmanConfig, dataDir: DataDir, runtime: Runti
     CONMAN_MONGO_URI: runtime.mongo.uri,
     CONMAN_REDIS_URL: runtime.redis.url,
     CONMAN_SUPERVISOR_PID: String(process.pid),
+    ...(runtime.worker_metrics_url && {
+      CONMAN_WORKER_METRICS_PORT: new URL(runtime.worker_metrics_url).port,
+    }),
   };
 }
 
@@ -165,6 +172,9 @@ function printBanner(config: ConmanConfig, dataDir: DataDir, runtime: RuntimeFil
     `  Git       ${git}`,
     `  Mail      ${mail}`,
     `  Logs      ${dataDir.path('logs')}`,
+    ...(runtime.worker_metrics_url
+      ? [`  Metrics   ${runtime.url}/api/metrics, worker ${runtime.worker_metrics_url}`]
+      : []),
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

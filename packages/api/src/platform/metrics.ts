@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 type HttpLabel = 'method' | 'route' | 'status';
 
@@ -15,11 +15,30 @@ export interface MetricsRegistry {
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop lag, GC); on unless a caller opts out. */
   defaultMetrics?: boolean;
+  /**
+   * Job queue depth per family (`JobQueues.depths()` in the server), read at every scrape so the gauge
+   * is never stale; a failing read (Redis down) leaves the family out of that scrape.
+   */
+  queueDepths?: () => Promise<Readonly<Record<string, number>>>;
 }
 
 export function createMetrics(options: MetricsOptions = {}): MetricsRegistry {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const { queueDepths } = options;
+  if (queueDepths) {
+    new Gauge({
+      name: 'job_queue_depth',
+      help: 'Jobs waiting, delayed or active in the BullMQ queue of each job family',
+      labelNames: ['family'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const depths = await queueDepths().catch(() => ({}));
+        for (const [family, depth] of Object.entries(depths)) this.set({ family }, depth);
+      },
+    });
+  }
   return {
     registry,
     httpRequestsTotal: new Counter({

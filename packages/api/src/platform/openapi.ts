@@ -101,6 +101,7 @@ function routeConfig(route: Route, module: ApiModule, basePath: string): RouteCo
     summary: route.summary,
     ...(route.description !== undefined && { description: route.description }),
     tags: [...(route.tags ?? [module.name])],
+    'x-conman-access': route.access,
     request: requestConfig(route),
     responses: { ...Object.fromEntries(successes), ...errorResponses(route) },
   };

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { ErrorCode } from '@conman/core';
+import type { Capability, ErrorCode, OwnershipRule, PlatformCapability } from '@conman/core';
 import type { AnyReply, DataReply, EmptyReply, FileReply, PageReply, RawReply } from './replies';
 import { assertStrictBodySchema } from './validation';
 
@@ -68,6 +68,27 @@ export type ReplyFor<R extends ResponseSpecs> = {
   [S in keyof R & SuccessStatus]: ReplyForSpec<S, R[S]>;
 }[keyof R & SuccessStatus];
 
+/**
+ * Who may call an operation, declared next to it. Handlers enforce it (through `auth/caller.ts`);
+ * the declaration is published as `x-conman-access` in the OpenAPI document, and the generated RBAC
+ * test (`packages/api/test/rbac`) checks every operation's real answers against it and `core`'s matrix.
+ */
+export type RouteAccess =
+  /** No credentials needed (health, docs, login, invite acceptance). */
+  | { readonly kind: 'public' }
+  /** Any signed-in user; API keys get 403 (profile, logout). */
+  | { readonly kind: 'user' }
+  /** Any valid user token or API key (lists filtered to what the caller may see). */
+  | { readonly kind: 'authenticated' }
+  /** A platform capability (platform admins only). */
+  | { readonly kind: 'platform'; readonly capability: PlatformCapability }
+  /**
+   * A capability in the app named by `:appId` (non-members 404, then the matrix: 403). `own`: the
+   * operation acts on one item and this owner check applies (core `canOnItem`), which the RBAC test
+   * exercises on an item the caller authored and on someone else's.
+   */
+  | { readonly kind: 'app'; readonly capability: Capability; readonly own?: OwnershipRule };
+
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 type ParamsSchema = z.ZodObject | undefined;
@@ -102,6 +123,7 @@ export interface RouteDefinition<
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
+  readonly access: RouteAccess;
   /** OpenAPI tags; defaults to the module's name. */
   readonly tags?: readonly string[];
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
@@ -118,6 +140,7 @@ export interface Route {
   readonly operationId: string;
   readonly summary: string;
   readonly description: string | undefined;
+  readonly access: RouteAccess;
   readonly tags: readonly string[] | undefined;
   readonly request: {
     readonly params?: z.ZodObject;
@@ -185,6 +208,7 @@ export function defineRoute<
     operationId: definition.operationId,
     summary: definition.summary,
     description: definition.description,
+    access: definition.access,
     tags: definition.tags,
     request,
     responses: definition.responses,

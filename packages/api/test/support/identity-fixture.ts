@@ -1,38 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { Logger } from '@conman/core';
-import {
-  AccessControl,
-  RateLimiter,
-  RoleResolver,
-  SessionService,
-  hashPassword,
-  issueApiKey,
-} from '@conman/auth';
-import {
+import type { Logger, Role } from '@conman/core';
+import { hashPassword, issueApiKey, type RateLimitRule, type SessionService } from '@conman/auth';
+import type {
   ApiKeysRepository,
   AppsRepository,
-  AuditLog,
-  EnvironmentsRepository,
   InvitesRepository,
   MailOutbox,
   MembershipsRepository,
-  NotificationPreferencesRepository,
-  PasswordResetTokensRepository,
-  SessionsRepository,
   UsersRepository,
 } from '@conman/db';
-import type { Role } from '@conman/core';
-import { authModule, LOGIN_LIMITS } from '../../src/resources/auth';
-import { auditModule } from '../../src/resources/audit';
-import { meModule } from '../../src/resources/me';
-import { membersModule } from '../../src/resources/members';
-import { invitesModule } from '../../src/resources/invites';
-import { acceptInviteModule } from '../../src/resources/invites/accept';
-import { apiKeysModule } from '../../src/resources/api-keys';
-import { appsModule } from '../../src/resources/apps';
-import { environmentsModule } from '../../src/resources/environments';
-import { FORGOT_PASSWORD_LIMITS, passwordResetModule } from '../../src/resources/auth/password-reset';
+import { JobStore } from '@conman/db';
+import { LocalGitAdapter, type GitAdapter } from '@conman/git';
+import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
+import { LOGIN_LIMITS } from '../../src/resources/auth';
+import { FORGOT_PASSWORD_LIMITS } from '../../src/resources/auth/password-reset';
+import {
+  conmanModules,
+  createConmanServices,
+  type ConmanApiContext,
+  type ConmanServices,
+} from '../../src/composition';
 import { openTestDatabase, type TestDatabase } from '../../../db/test/mongo';
 import { type RunningApi, startApi } from './harness';
 
@@ -51,6 +42,12 @@ export interface IdentityFixture {
   sessionService: SessionService;
   invites: InvitesRepository;
   outbox: MailOutbox;
+  services: ConmanServices;
+  git: GitAdapter;
+  /** The producer the jobs module enqueues with (no workers run in-process: jobs stay queued). */
+  jobProducer: JobProducer;
+  /** Where the fixture's Git repositories live. */
+  storageRoot: string;
   /** Creates a user (optionally a member of `appId`) and returns its id and a session token. */
   newUser(email: string, membership?: { appId: string; role: Role }): Promise<{ id: string; token: string }>;
   newApp(name: string): Promise<string>;
@@ -58,66 +55,49 @@ export interface IdentityFixture {
   close(): Promise<void>;
 }
 
-export async function startIdentityApi(loginLimits = LOGIN_LIMITS): Promise<IdentityFixture> {
+export interface IdentityApiOptions {
+  /** A raised accept-invite limit, e.g. to call that endpoint once per caller kind. */
+  acceptInvitePerIp?: RateLimitRule;
+  /** The Git adapter on the fixture's storage root (default a LocalGitAdapter), e.g. one that fails. */
+  createGit?: (storageRoot: string) => GitAdapter;
+}
+
+export async function startIdentityApi(
+  loginLimits = LOGIN_LIMITS,
+  options: IdentityApiOptions = {},
+): Promise<IdentityFixture> {
   const database = await openTestDatabase();
   const redisUrl = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
   if (!redisUrl) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
   const redis = new Redis(redisUrl);
-  const { db, client } = database;
-  const users = new UsersRepository(db);
-  const sessions = new SessionsRepository(db);
-  const memberships = new MembershipsRepository(db);
-  const apiKeys = new ApiKeysRepository(db);
-  const apps = new AppsRepository(db);
-  const audit = new AuditLog(db);
-  const invites = new InvitesRepository(db);
-  const outbox = new MailOutbox(db);
-  const roles = new RoleResolver({ memberships });
-  const sessionService = new SessionService({ users, sessions, jwtSecret: JWT_SECRET });
-  const access = new AccessControl({ sessions: sessionService, apiKeys, roles });
-  const rateLimiter = new RateLimiter(redis, `test:${randomUUID()}`);
+  const storageRoot = mkdtempSync(join(tmpdir(), 'conman-api-repos-'));
+  const git = options.createGit?.(storageRoot) ?? new LocalGitAdapter({ storageRoot });
   const moduleLogger: { target?: Logger } = {};
+  const bullConnection = createBullConnection(redisUrl);
+  const jobQueues = new JobQueues(bullConnection, `test-${randomUUID()}`);
+  const jobProducer = new JobProducer(new JobStore(database.db), jobQueues, redis);
+  const context: ConmanApiContext = {
+    mongo: database,
+    redis,
+    git,
+    jobProducer,
+    // Module warnings land in the harness's recording logger, so tests can grep every line.
+    logger: forward(() => moduleLogger.target),
+    jwtSecret: JWT_SECRET,
+    publicUrl: PUBLIC_URL,
+    rateLimitPrefix: `test:${randomUUID()}`,
+    loginLimits,
+    // Every request comes from 127.0.0.1: only the per-email limit is exercised here.
+    forgotPasswordLimits: {
+      ...FORGOT_PASSWORD_LIMITS,
+      perIp: { ...FORGOT_PASSWORD_LIMITS.perIp, limit: 1000 },
+    },
+    ...(options.acceptInvitePerIp !== undefined && { acceptInviteLimitPerIp: options.acceptInvitePerIp }),
+  };
+  const services = createConmanServices(context);
+  const { users, apps, memberships, apiKeys, sessionService } = services;
   const api = await startApi({
-    modules: [
-      authModule({
-        client,
-        sessionService,
-        sessions,
-        access,
-        rateLimiter,
-        audit,
-        // Module warnings land in the harness's recording logger, so tests can grep every line.
-        logger: forward(() => moduleLogger.target),
-        loginLimits,
-      }),
-      meModule({
-        client,
-        access,
-        memberships,
-        preferences: new NotificationPreferencesRepository(db),
-        audit,
-      }),
-      membersModule({ client, access, roles, memberships, users, audit }),
-      auditModule({ access, audit }),
-      apiKeysModule({ client, access, apiKeys, audit }),
-      appsModule({ access, apps, memberships }),
-      environmentsModule({ client, access, apps, environments: new EnvironmentsRepository(db), audit }),
-      invitesModule({ client, access, apps, invites, outbox, audit, publicUrl: PUBLIC_URL }),
-      acceptInviteModule({ client, invites, users, memberships, roles, audit, rateLimiter }),
-      passwordResetModule({
-        client,
-        users,
-        sessions,
-        resetTokens: new PasswordResetTokensRepository(db),
-        outbox,
-        audit,
-        rateLimiter,
-        logger: forward(() => moduleLogger.target),
-        publicUrl: PUBLIC_URL,
-        // Every request comes from 127.0.0.1: only the per-email limit is exercised here.
-        limits: { ...FORGOT_PASSWORD_LIMITS, perIp: { ...FORGOT_PASSWORD_LIMITS.perIp, limit: 1000 } },
-      }),
-    ],
+    modules: conmanModules(context, services),
     http: { bodyLimitBytes: 4096, corsOrigins: [] },
   });
   moduleLogger.target = api.logger;
@@ -130,8 +110,12 @@ export async function startIdentityApi(loginLimits = LOGIN_LIMITS): Promise<Iden
     memberships,
     apiKeys,
     sessionService,
-    invites,
-    outbox,
+    invites: services.invites,
+    outbox: services.outbox,
+    services,
+    git,
+    jobProducer,
+    storageRoot,
     newUser: async (email, membership) => {
       const user = await users.create({ email, name: email.split('@')[0] ?? email, passwordHash });
       if (membership) await memberships.add(membership.appId, user.id, membership.role);
@@ -154,8 +138,12 @@ export async function startIdentityApi(loginLimits = LOGIN_LIMITS): Promise<Iden
     },
     close: async () => {
       await api.close();
+      await jobQueues.close();
+      bullConnection.disconnect();
       await redis.quit();
+      await git.close();
       await database.close();
+      rmSync(storageRoot, { recursive: true, force: true });
     },
   };
 }

@@ -44,7 +44,8 @@ export interface AuditRecord {
 }
 
 export interface AuditQuery {
-  appId: string;
+  /** The app whose events to read; `null` reads the events tied to no app (sessions, accounts, preferences). */
+  appId: string | null;
   entityType?: string;
   entityId?: string;
   action?: string;
@@ -108,10 +109,10 @@ export class AuditLog {
     return toEvent(doc);
   }
 
-  /** Newest first, filtered within one app. */
+  /** Newest first, filtered within one app (or among the events of no app). */
   async list(query: AuditQuery): Promise<{ events: AuditEvent[]; total: number }> {
-    const app_id = parseObjectId(query.appId);
-    if (!app_id) return { events: [], total: 0 };
+    const app_id = query.appId === null ? null : parseObjectId(query.appId);
+    if (query.appId !== null && !app_id) return { events: [], total: 0 };
     const filter: Filter<AuditEventDocument> = { app_id };
     if (query.entityType !== undefined) filter.entity_type = query.entityType;
     if (query.entityId !== undefined) filter.entity_id = query.entityId;

@@ -16,6 +16,8 @@ export interface ApiKeyDocument {
   created_at: Date;
   expires_at: Date | null;
   last_used_at: Date | null;
+  /** When an `api_key.used` audit event was last written for this key (bounds their volume). */
+  usage_audited_at?: Date | null;
 }
 
 export const apiKeyIndexSpecs: IndexSpec[] = [
@@ -39,6 +41,11 @@ export interface NewApiKey {
   displayPrefix: string;
   createdBy: string;
   expiresAt: Date | null;
+}
+
+/** A key as authentication sees it: with when its use was last audited. */
+export interface AuthenticatedApiKey extends ApiKey {
+  usageAuditedAt: Date | null;
 }
 
 function toApiKey(doc: ApiKeyDocument): ApiKey {
@@ -82,14 +89,58 @@ export class ApiKeysRepository {
     return toApiKey(doc);
   }
 
-  /** The unexpired key with this hash, stamping its use; null when unknown, revoked or expired. */
-  async authenticate(tokenHash: string, now = new Date()): Promise<ApiKey | null> {
-    const doc = await this.collection.findOneAndUpdate(
-      { token_hash: tokenHash, $or: [{ expires_at: null }, { expires_at: { $gt: now } }] },
-      { $set: { last_used_at: now } },
-      { returnDocument: 'after' },
+  /**
+   * The unexpired key with this hash, or null when unknown, revoked or expired. `last_used_at` is
+   * stamped at most once per `stampIntervalMs` (a conditional update, so concurrent requests write
+   * once), keeping the hot path of key authentication a single read most of the time.
+   */
+  async authenticate(
+    tokenHash: string,
+    now = new Date(),
+    stampIntervalMs = 60_000,
+  ): Promise<AuthenticatedApiKey | null> {
+    const doc = await this.collection.findOne({
+      token_hash: tokenHash,
+      $or: [{ expires_at: null }, { expires_at: { $gt: now } }],
+    });
+    if (!doc) return null;
+    const staleBefore = new Date(now.getTime() - stampIntervalMs);
+    if (doc.last_used_at === null || doc.last_used_at <= staleBefore) {
+      const stamped = await this.collection.updateOne(
+        { _id: doc._id, $or: [{ last_used_at: null }, { last_used_at: { $lte: staleBefore } }] },
+        { $set: { last_used_at: now } },
+      );
+      if (stamped.modifiedCount === 1) doc.last_used_at = now;
+    }
+    return { ...toApiKey(doc), usageAuditedAt: doc.usage_audited_at ?? null };
+  }
+
+  /**
+   * Claims the right to write the key's next `api_key.used` audit event: true for exactly one caller
+   * per `intervalMs` (conditional update; run it in the transaction that records the event).
+   */
+  async claimUsageAudit(
+    keyId: string,
+    now: Date,
+    intervalMs: number,
+    { session }: InSession = {},
+  ): Promise<boolean> {
+    const _id = parseObjectId(keyId);
+    if (!_id) return false;
+    const staleBefore = new Date(now.getTime() - intervalMs);
+    const claimed = await this.collection.updateOne(
+      {
+        _id,
+        $or: [
+          { usage_audited_at: { $exists: false } },
+          { usage_audited_at: null },
+          { usage_audited_at: { $lte: staleBefore } },
+        ],
+      },
+      { $set: { usage_audited_at: now } },
+      { session },
     );
-    return doc ? toApiKey(doc) : null;
+    return claimed.modifiedCount === 1;
   }
 
   async listForApp(appId: string): Promise<ApiKey[]> {

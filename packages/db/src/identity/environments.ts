@@ -76,6 +76,33 @@ export class EnvironmentsRepository {
   }
 
   /**
+   * Marks `environmentId` as the app's canonical environment and every other one as not canonical
+   * (`null`: none). False when the environment is not one of this app's. Run in the caller's transaction.
+   */
+  async setCanonical(appId: string, environmentId: string | null, session: ClientSession): Promise<boolean> {
+    const app_id = toObjectId(appId);
+    const target = environmentId === null ? null : parseObjectId(environmentId);
+    if (environmentId !== null && target === null) return false;
+    if (target !== null && !(await this.collection.findOne({ _id: target, app_id }, { session })))
+      return false;
+    const now = new Date();
+    // Unmark first: the partial unique index allows one canonical environment per app at any moment.
+    await this.collection.updateMany(
+      { app_id, is_canonical: true, ...(target ? { _id: { $ne: target } } : {}) },
+      { $set: { is_canonical: false, updated_at: now } },
+      { session },
+    );
+    if (target) {
+      await this.collection.updateOne(
+        { _id: target, app_id, is_canonical: false },
+        { $set: { is_canonical: true, updated_at: now } },
+        { session },
+      );
+    }
+    return true;
+  }
+
+  /**
    * Makes the app's environments equal to `desired`: listed ids are updated in place, entries without
    * an id are added, the rest are deleted (the caller checks beforehand that they are unused). Runs in
    * the caller's transaction. Unique names, positions and the single canonical environment are

@@ -1,5 +1,11 @@
 export { JOBS, JOB_LOGS, type JobDocument } from './job-document';
-export { JobStore, jobIndexSpecs, type CreateJobInput, type JobListFilter, type JobListPage } from './job-store';
+export {
+  JobStore,
+  jobIndexSpecs,
+  type CreateJobInput,
+  type JobListFilter,
+  type JobListPage,
+} from './job-store';
 export {
   JobLogStore,
   jobLogIndexSpecs,

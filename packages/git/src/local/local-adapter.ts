@@ -1,4 +1,6 @@
-import { access, constants, mkdir, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { access, constants, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import {
   ConflictError,
   type BlobContent,
@@ -101,9 +103,21 @@ export class LocalGitAdapter implements GitAdapter {
     const branch = options.defaultBranch ?? 'main';
     assertBranchName(branch);
     const dir = await this.dir(repoPath);
-    if (await this.isRepository(dir))
-      throw new ConflictError('Repository already exists', { repo_path: repoPath });
-    await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, dir]);
+    const exists = () => new ConflictError('Repository already exists', { repo_path: repoPath });
+    if (await this.isRepository(dir)) throw exists();
+    // Initialized beside its final place and renamed into it: of two concurrent creations only one
+    // rename succeeds (the target is then a non-empty directory), so only one caller owns the result.
+    await mkdir(dirname(dir), { recursive: true });
+    const staging = join(dirname(dir), `.creating-${randomUUID()}-${basename(dir)}`);
+    try {
+      await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, staging]);
+      await rename(staging, dir);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') throw exists();
+      throw error;
+    }
   }
 
   async repositoryExists(repoPath: string): Promise<boolean> {

@@ -37,7 +37,14 @@ export async function resolveRepoDir(storageRoot: string, repoPath: string): Pro
   const root = await realpath(storageRoot);
   const lexical = join(root, ...repoPath.split('/'));
   if (!isInside(root, lexical)) fail('escapes the storage root');
-  const real = await realpathOfExistingPrefix(lexical);
+  let real: string;
+  try {
+    real = await realpathOfExistingPrefix(lexical);
+  } catch (error) {
+    // A file where a directory of the path should be: no repository can ever live there.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') fail('a parent of it is a file');
+    throw error;
+  }
   if (!isInside(root, real)) fail('escapes the storage root through a symlink');
   return real.endsWith(sep) ? real.slice(0, -1) : real;
 }

@@ -149,6 +149,6 @@ export function refCases({ adapter, repoPath }: ContractContext): void {
       expect(ancestry.every(Boolean)).toBe(true);
       expect(results.some((result) => result.attempts > 1)).toBe(true);
       expect(await filePaths(adapter(), repo, head)).toEqual([...paths, 'seed.txt'].sort());
-    }, 60_000);
+    }, 180_000);
   });
 }

@@ -25,7 +25,8 @@ function parseJson(file: string, text: string): ParseOutcome {
     const message = (error as Error).message;
     const position = /at position (\d+)/.exec(message)?.[1];
     // V8 names no position when the text ends early: the problem is at the end.
-    const offset = position !== undefined ? Number(position) : message.includes('end of JSON') ? text.length : undefined;
+    const offset =
+      position !== undefined ? Number(position) : message.includes('end of JSON') ? text.length : undefined;
     const where = offset === undefined ? {} : lineAndColumn(text, offset);
     return { ok: false, failure: { check: 'parse', file, ...where, message } };
   }

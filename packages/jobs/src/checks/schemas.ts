@@ -26,7 +26,8 @@ function normalizeSchemaPath(value: string): string | undefined {
 
 /** Reads the parsed `.conman/schemas.json`: `[{ "glob": "...", "schema": "path/to/schema.json" }]`. */
 export function readSchemaRules(config: unknown, repositoryFiles: ReadonlySet<string>): SchemaRulesOutcome {
-  if (!Array.isArray(config)) return { ok: false, failures: [configFailure('must be an array of { glob, schema }')] };
+  if (!Array.isArray(config))
+    return { ok: false, failures: [configFailure('must be an array of { glob, schema }')] };
   const rules: SchemaRule[] = [];
   const failures: CheckFailure[] = [];
   config.forEach((entry: unknown, index) => {
@@ -62,7 +63,12 @@ export class SchemaValidators {
     try {
       outcome = this.ajv.compile(schema as object);
     } catch (error) {
-      outcome = { check: 'schema', file: schemaPath, schema: schemaPath, message: `invalid schema: ${(error as Error).message}` };
+      outcome = {
+        check: 'schema',
+        file: schemaPath,
+        schema: schemaPath,
+        message: `invalid schema: ${(error as Error).message}`,
+      };
     }
     this.compiled.set(schemaPath, outcome);
     return outcome;

@@ -1,21 +1,56 @@
-import { NotFoundError } from '@conman/core';
+import { z } from 'zod';
+import { NotFoundError, type App } from '@conman/core';
 import type { AppsRepository } from '@conman/db';
-import type { GateSettingsResolver } from './gate-jobs';
+import type { GateName } from '../msuite/environment';
+import { GATE_JOB_TYPES, type GateSettings, type GateSettingsResolver } from './gate-jobs';
 
 /**
- * Gate settings from the app record: its repository and the `validation_gates` entry named like the
- * gate (no entry: built-in checks only). Runtime profiles do not exist yet, so the scope's variables
- * are empty until that issue resolves them here.
+ * What the worker needs from `app.settings`, read defensively: the settings schema is owned by the
+ * apps module and may be older or newer than this worker. An entry that does not parse is ignored
+ * rather than failing every gate of the app.
+ */
+const gateEntry = z.object({
+  name: z.string(),
+  command: z.union([z.string().min(1), z.array(z.string()).min(1), z.null()]).optional(),
+  timeout_seconds: z.number().int().min(1).max(86_400).optional(),
+});
+
+/** Same rules as the settings contract: shell-safe names, never `CONMAN_*` (those are context variables). */
+const envVars = z.record(
+  z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .refine((name) => !name.startsWith('CONMAN_')),
+  z.string().max(4096),
+);
+
+export function gateSettingsOf(app: App, gate: GateName): GateSettings {
+  const settings = app.settings as unknown as Record<string, unknown>;
+  const gates = Array.isArray(settings.validation_gates) ? settings.validation_gates : [];
+  // Entries are named after the job type (`msuite_submit`, the settings contract); the short gate
+  // name (`submit`) of earlier records is still honoured.
+  const configured = gates
+    .map((entry) => gateEntry.safeParse(entry))
+    .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
+    .find((entry) => entry.name === GATE_JOB_TYPES[gate] || entry.name === gate);
+  const scopeEnv = envVars.safeParse(settings.default_env_vars ?? {});
+  return {
+    repoPath: app.repoPath,
+    scopeEnv: scopeEnv.success ? scopeEnv.data : {},
+    ...(configured?.command ? { command: configured.command } : {}),
+    ...(configured?.timeout_seconds ? { timeoutMs: configured.timeout_seconds * 1000 } : {}),
+  };
+}
+
+/**
+ * Gate settings from the app record: its repository, the `validation_gates` entry of the gate (none,
+ * or a `null` command: built-in checks only) and, as the scope's variables, the app's
+ * `default_env_vars` — the stand-in for runtime profiles until they exist (SPEC §8 gate scopes).
  */
 export function appGateSettings(apps: AppsRepository): GateSettingsResolver {
   return async (job, gate) => {
     const app = job.appId === null ? null : await apps.findById(job.appId);
-    if (!app) throw new NotFoundError('The job\'s app no longer exists', { app_id: job.appId });
-    const configured = app.settings.validation_gates.find((entry) => entry.name === gate);
-    return {
-      repoPath: app.repoPath,
-      scopeEnv: {},
-      ...(configured ? { command: configured.command, timeoutMs: configured.timeout_seconds * 1000 } : {}),
-    };
+    if (!app) throw new NotFoundError("The job's app no longer exists", { app_id: job.appId });
+    return gateSettingsOf(app, gate);
   };
 }

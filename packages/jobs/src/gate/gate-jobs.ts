@@ -26,6 +26,8 @@ export interface RunGateRequest {
   baseSha?: string;
   entity: GateEntity;
   createdBy?: string;
+  /** A one-off request (on-demand validation): no idempotency key even for an automatic gate. */
+  oneOff?: boolean;
 }
 
 /** The payload a gate job carries; ids become `CONMAN_*` variables of the command. */
@@ -56,7 +58,9 @@ export function runGate(producer: JobProducer, request: RunGateRequest): Promise
     entityType: request.entity.type,
     entityId: request.entity.id,
     payload: { ...payload },
-    ...(request.gate === 'manual' ? {} : { idempotencyKey: `${type}:${request.entity.type}:${request.entity.id}:${request.commitSha}` }),
+    ...(request.gate === 'manual' || request.oneOff
+      ? {}
+      : { idempotencyKey: `${type}:${request.entity.type}:${request.entity.id}:${request.commitSha}` }),
     ...(request.createdBy ? { createdBy: request.createdBy } : {}),
   });
 }
@@ -117,13 +121,21 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
       });
     } catch (error) {
       // An unreachable git backend is worth a retry; a missing commit is not.
-      if (error instanceof ConmanError && error.code === 'unavailable') throw new InfrastructureError(error.message, { cause: error });
+      if (error instanceof ConmanError && error.code === 'unavailable')
+        throw new InfrastructureError(error.message, { cause: error });
       throw error;
     }
     const result = { ...gate } as unknown as Record<string, unknown>;
     if (gate.outcome === 'passed') return { state: 'succeeded', result };
-    if (gate.outcome === 'timeout') return { state: 'failed', result, error: { code: 'timeout', message: `msuite exceeded ${job.timeoutMs} ms` } };
-    const reason = gate.checks.passed ? `msuite command ${gate.outcome}` : `${gate.checks.failures.length} built-in check failure(s)`;
+    if (gate.outcome === 'timeout')
+      return {
+        state: 'failed',
+        result,
+        error: { code: 'timeout', message: `msuite exceeded ${job.timeoutMs} ms` },
+      };
+    const reason = gate.checks.passed
+      ? `msuite command ${gate.outcome}`
+      : `${gate.checks.failures.length} built-in check failure(s)`;
     return { state: 'failed', result, error: { code: 'gate_failed', message: reason } };
   };
 }

@@ -51,7 +51,10 @@ export async function runMsuiteCommand(request: MsuiteCommandRequest): Promise<C
   });
   try {
     const env = buildGateEnvironment({ context: request.context, scopeEnv: request.scopeEnv, homeDir });
-    request.log.append('info', 'running msuite command', { command: request.command, timeout_ms: request.timeoutMs });
+    request.log.append('info', 'running msuite command', {
+      command: request.command,
+      timeout_ms: request.timeoutMs,
+    });
     const run = await runInProcessGroup({
       command: request.command,
       cwd: request.workdir,

@@ -1,4 +1,11 @@
-import { canRetry, jobRetryDelayMs, type JobError, type JobRecord, type JobType, type Logger } from '@conman/core';
+import {
+  canRetry,
+  jobRetryDelayMs,
+  type JobError,
+  type JobRecord,
+  type JobType,
+  type Logger,
+} from '@conman/core';
 import type { JobLogStore, JobStore } from '@conman/db';
 import { InfrastructureError } from './errors';
 import type { JobAbortReason, JobHandler, JobHandlerOutcome } from './handler';
@@ -26,7 +33,11 @@ type HandlerEnd = { kind: 'returned'; outcome: JobHandlerOutcome } | { kind: 'th
  * Runs one delivered queue message. The `queued → running` update in MongoDB is the only claim: a
  * duplicate delivery (stalled job, reconciler re-enqueue) finds the job no longer queued and does nothing.
  */
-export async function executeQueueMessage(deps: ExecutionDeps, message: QueueMessage, enqueuedAt: number): Promise<void> {
+export async function executeQueueMessage(
+  deps: ExecutionDeps,
+  message: QueueMessage,
+  enqueuedAt: number,
+): Promise<void> {
   const job = await deps.store.start(message.jobId, deps.workerId, deps.leaseMs);
   if (!job) return;
   deps.metrics.pickupLatency(job.family, Math.max(0, Date.now() - enqueuedAt));
@@ -34,7 +45,10 @@ export async function executeQueueMessage(deps: ExecutionDeps, message: QueueMes
   const controller = new AbortController();
   deps.inFlight.set(job.id, controller);
   const log = new StoreLogSink(deps.logs, job.id, deps.logger);
-  const heartbeat = setInterval(() => void renewLease(deps, job.id, controller), Math.max(50, deps.leaseMs / 3));
+  const heartbeat = setInterval(
+    () => void renewLease(deps, job.id, controller),
+    Math.max(50, deps.leaseMs / 3),
+  );
   const timeout = setTimeout(() => controller.abort('timeout' satisfies JobAbortReason), job.timeoutMs);
   const startedAt = Date.now();
   try {
@@ -86,30 +100,55 @@ async function settle(
     log.append(state === 'succeeded' ? 'info' : 'warn', `job ${state}`, error ? { error } : undefined);
     // A reader who sees the final state must also see every line of the run.
     await log.flush();
-    await deps.store.finish(job.id, deps.workerId, { state, ...(result ? { result } : {}), ...(error ? { error } : {}) });
+    await deps.store.finish(job.id, deps.workerId, {
+      state,
+      ...(result ? { result } : {}),
+      ...(error ? { error } : {}),
+    });
     return state;
   };
   // The reconciler owns a job whose lease this worker lost; writing here would race it.
   if (abortReason === 'lease_lost') return 'handed_back';
-  if (abortReason === 'cancel') return finish('canceled', { code: 'canceled', message: 'Canceled while running' });
-  if (abortReason === 'timeout') return finish('failed', { code: 'timeout', message: `Exceeded ${job.timeoutMs} ms` });
+  if (abortReason === 'cancel')
+    return finish('canceled', { code: 'canceled', message: 'Canceled while running' });
+  if (abortReason === 'timeout')
+    return finish('failed', { code: 'timeout', message: `Exceeded ${job.timeoutMs} ms` });
   if (abortReason === 'shutdown') {
-    return (await retryOrFail(deps, job, { code: 'worker_lost', message: 'Worker shut down during the job' }, 0, log)) ? 'handed_back' : 'failed';
+    return (await retryOrFail(
+      deps,
+      job,
+      { code: 'worker_lost', message: 'Worker shut down during the job' },
+      0,
+      log,
+    ))
+      ? 'handed_back'
+      : 'failed';
   }
   if (end.kind === 'returned') {
     return end.outcome.state === 'succeeded' ? finish('succeeded') : finish('failed', end.outcome.error);
   }
   if (end.error instanceof InfrastructureError) {
     const delay = jobRetryDelayMs(job.attempt + 1, deps.retryBaseMs);
-    return (await retryOrFail(deps, job, errorOf('infrastructure', end.error), delay, log)) ? 'retried' : 'failed';
+    return (await retryOrFail(deps, job, errorOf('infrastructure', end.error), delay, log))
+      ? 'retried'
+      : 'failed';
   }
   deps.logger.error('job handler failed', { job_id: job.id, type: job.type, error: String(end.error) });
   return finish('failed', errorOf('handler_error', end.error));
 }
 
 /** Back to `queued` (attempt + 1) and re-enqueued while attempts remain, else `failed`. */
-async function retryOrFail(deps: ExecutionDeps, job: JobRecord, error: JobError, delayMs: number, log: StoreLogSink): Promise<boolean> {
-  log.append('warn', canRetry(job) ? 'job handed back for another attempt' : 'job failed', { error, delay_ms: delayMs });
+async function retryOrFail(
+  deps: ExecutionDeps,
+  job: JobRecord,
+  error: JobError,
+  delayMs: number,
+  log: StoreLogSink,
+): Promise<boolean> {
+  log.append('warn', canRetry(job) ? 'job handed back for another attempt' : 'job failed', {
+    error,
+    delay_ms: delayMs,
+  });
   await log.flush();
   if (canRetry(job)) {
     const retried = await deps.store.retry(job.id, deps.workerId, job.attempt, error);

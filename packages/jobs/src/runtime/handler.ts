@@ -16,6 +16,10 @@ export type JobAbortReason = 'cancel' | 'timeout' | 'lease_lost' | 'shutdown';
  */
 export type JobHandlerOutcome =
   | { state: 'succeeded'; result?: Record<string, unknown> }
-  | { state: 'failed'; result?: Record<string, unknown>; error: { code: 'gate_failed' | 'timeout' | 'handler_error'; message: string } };
+  | {
+      state: 'failed';
+      result?: Record<string, unknown>;
+      error: { code: 'gate_failed' | 'timeout' | 'handler_error'; message: string };
+    };
 
 export type JobHandler = (context: JobHandlerContext) => Promise<JobHandlerOutcome>;

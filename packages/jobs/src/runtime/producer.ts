@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { transitionJob, type JobRecord } from '@conman/core';
 import { NotFoundError } from '@conman/core';
 import type { CreateJobInput, JobStore } from '@conman/db';
-import { CANCEL_CHANNEL, type JobQueues } from './queues';
+import { cancelChannelOf, type JobQueues } from './queues';
 
 /**
  * The API side: records the job in MongoDB first (the source of truth), then hands it to BullMQ. If the
@@ -34,7 +34,7 @@ export class JobProducer {
     }
     const flagged = await this.store.flagCancel(jobId);
     if (flagged) {
-      await this.publisher.publish(CANCEL_CHANNEL, jobId);
+      await this.publisher.publish(cancelChannelOf(this.queues.prefix), jobId);
       return flagged;
     }
     const current = await this.store.get(jobId);

@@ -2,7 +2,16 @@ import { Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { JOB_FAMILIES, type JobFamily, type JobRecord } from '@conman/core';
 
-export const CANCEL_CHANNEL = 'conman:jobs:cancel';
+/**
+ * Keys, queues and channels of one Conman installation live under this prefix (CONMAN_REDIS_PREFIX), so
+ * installations — or parallel test stacks — sharing a Redis never take each other's queue messages.
+ */
+export const DEFAULT_REDIS_PREFIX = 'conman';
+
+/** Where cancel requests for running jobs are published. */
+export function cancelChannelOf(prefix: string): string {
+  return `${prefix}:jobs:cancel`;
+}
 
 export function queueNameOf(family: JobFamily): string {
   return `conman-${family}`;
@@ -31,9 +40,15 @@ export function createBullConnection(redisUrl: string): Redis {
 export class JobQueues {
   private readonly queues: Map<JobFamily, Queue<QueueMessage>>;
 
-  constructor(readonly connection: Redis) {
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string = DEFAULT_REDIS_PREFIX,
+  ) {
     this.queues = new Map(
-      JOB_FAMILIES.map((family) => [family, new Queue<QueueMessage>(queueNameOf(family), { connection })]),
+      JOB_FAMILIES.map((family) => [
+        family,
+        new Queue<QueueMessage>(queueNameOf(family), { connection, prefix }),
+      ]),
     );
   }
 
@@ -51,7 +66,9 @@ export class JobQueues {
 
   /** Drops the BullMQ entry of a job canceled while queued; a missing entry is fine. */
   async discard(job: JobRecord): Promise<void> {
-    await this.queue(job.family).remove(bullJobIdOf(job)).catch(() => 0);
+    await this.queue(job.family)
+      .remove(bullJobIdOf(job))
+      .catch(() => 0);
   }
 
   /** Waiting + delayed + active entries per family, for the queue-depth gauge. */

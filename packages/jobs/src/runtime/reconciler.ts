@@ -29,7 +29,10 @@ export async function reconcileJobs(options: ReconcileOptions): Promise<Reconcil
   const now = options.now ?? new Date();
   const report: ReconcileReport = { requeued: 0, failedWorkerLost: 0, reenqueued: 0 };
   for (const job of await options.store.findExpiredLeases(now)) {
-    const error = { code: 'worker_lost' as const, message: `Worker ${job.workerId ?? 'unknown'} stopped renewing its lease` };
+    const error = {
+      code: 'worker_lost' as const,
+      message: `Worker ${job.workerId ?? 'unknown'} stopped renewing its lease`,
+    };
     if (canRetry(job)) {
       const retried = await options.store.retry(job.id, null, job.attempt, error);
       if (retried) {
@@ -46,6 +49,7 @@ export async function reconcileJobs(options: ReconcileOptions): Promise<Reconcil
     await options.queues.enqueue(job);
     report.reenqueued += 1;
   }
-  if (report.requeued + report.failedWorkerLost + report.reenqueued > 0) options.logger.info('jobs reconciled', { ...report });
+  if (report.requeued + report.failedWorkerLost + report.reenqueued > 0)
+    options.logger.info('jobs reconciled', { ...report });
   return report;
 }

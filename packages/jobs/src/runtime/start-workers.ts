@@ -2,16 +2,32 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JOB_FAMILIES, JOB_TYPES, jobFamilyOf, type JobFamily, type JobType, type Logger } from '@conman/core';
+import {
+  JOB_FAMILIES,
+  JOB_TYPES,
+  jobFamilyOf,
+  type JobFamily,
+  type JobType,
+  type Logger,
+} from '@conman/core';
 import { JobLogStore, JobStore, type MongoConnection } from '@conman/db';
 import { executeQueueMessage, type ExecutionDeps } from './execute-job';
 import type { JobAbortReason, JobHandler } from './handler';
 import { noopJobMetrics, type JobMetrics } from './metrics';
-import { CANCEL_CHANNEL, JobQueues, createBullConnection, queueNameOf, type QueueMessage } from './queues';
+import {
+  DEFAULT_REDIS_PREFIX,
+  JobQueues,
+  cancelChannelOf,
+  createBullConnection,
+  queueNameOf,
+  type QueueMessage,
+} from './queues';
 import { reconcileJobs, type ReconcileReport } from './reconciler';
 
 export interface StartJobWorkersOptions {
   redisUrl: string;
+  /** CONMAN_REDIS_PREFIX; the producers of the same installation must use the same one. */
+  redisPrefix?: string;
   db: MongoConnection['db'];
   handlers: Partial<Record<JobType, JobHandler>>;
   concurrency?: Partial<Record<JobFamily, number>>;
@@ -40,7 +56,8 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
   const workerId = options.workerId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const connection = createBullConnection(options.redisUrl);
   const subscriber = createBullConnection(options.redisUrl);
-  const queues = new JobQueues(connection);
+  const prefix = options.redisPrefix ?? DEFAULT_REDIS_PREFIX;
+  const queues = new JobQueues(connection, prefix);
   const store = new JobStore(options.db);
   const inFlight = new Map<string, AbortController>();
   const deps: ExecutionDeps = {
@@ -55,28 +72,43 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     logger: options.logger,
     inFlight,
   };
-  subscriber.on('message', (_channel: string, jobId: string) => inFlight.get(jobId)?.abort('cancel' satisfies JobAbortReason));
-  await subscriber.subscribe(CANCEL_CHANNEL);
+  subscriber.on('message', (_channel: string, jobId: string) =>
+    inFlight.get(jobId)?.abort('cancel' satisfies JobAbortReason),
+  );
+  await subscriber.subscribe(cancelChannelOf(prefix));
 
   // BullMQ leaves connections it was given open; these are closed with the workers.
   const workerConnections: Redis[] = [];
-  const families = JOB_FAMILIES.filter((family) => JOB_TYPES.some((type) => options.handlers[type] && jobFamilyOf(type) === family));
+  const families = JOB_FAMILIES.filter((family) =>
+    JOB_TYPES.some((type) => options.handlers[type] && jobFamilyOf(type) === family),
+  );
   const workers = families.map(
     (family) =>
       new Worker<QueueMessage>(
         queueNameOf(family),
         (bullJob) => executeQueueMessage(deps, bullJob.data, bullJob.timestamp + (bullJob.opts.delay ?? 0)),
-        { connection: track(workerConnections, createBullConnection(options.redisUrl)), concurrency: options.concurrency?.[family] ?? 2 },
+        {
+          connection: track(workerConnections, createBullConnection(options.redisUrl)),
+          prefix,
+          concurrency: options.concurrency?.[family] ?? 2,
+        },
       ),
   );
-  for (const worker of workers) worker.on('error', (error) => options.logger.warn('job worker error', { error: error.message }));
+  for (const worker of workers)
+    worker.on('error', (error) => options.logger.warn('job worker error', { error: error.message }));
 
   const reconcile = () => reconcileJobs({ store, queues, logger: options.logger });
   const interval = options.reconcileIntervalMs === undefined ? 10_000 : options.reconcileIntervalMs;
   const reconcileTimer =
     interval === null
       ? undefined
-      : setInterval(() => void reconcile().catch((error: unknown) => options.logger.warn('job reconcile failed', { error: String(error) })), interval);
+      : setInterval(
+          () =>
+            void reconcile().catch((error: unknown) =>
+              options.logger.warn('job reconcile failed', { error: String(error) }),
+            ),
+          interval,
+        );
   options.logger.info('job workers started', { worker_id: workerId, families });
 
   return {
@@ -86,7 +118,9 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     close: async () => {
       if (reconcileTimer) clearInterval(reconcileTimer);
       const closing = Promise.all(workers.map((worker) => worker.close()));
-      const grace = new Promise<'expired'>((resolve) => setTimeout(() => resolve('expired'), options.shutdownGraceMs ?? 10_000).unref());
+      const grace = new Promise<'expired'>((resolve) =>
+        setTimeout(() => resolve('expired'), options.shutdownGraceMs ?? 10_000).unref(),
+      );
       if ((await Promise.race([closing, grace])) === 'expired') {
         for (const controller of inFlight.values()) controller.abort('shutdown' satisfies JobAbortReason);
         await closing;

@@ -32,7 +32,8 @@ export class StoreLogSink implements JobLogSink {
     this.writing = this.writing.then(() =>
       this.store.append(this.jobId, batch).then(
         () => undefined,
-        (error: unknown) => this.logger.warn('job log write failed', { job_id: this.jobId, error: String(error) }),
+        (error: unknown) =>
+          this.logger.warn('job log write failed', { job_id: this.jobId, error: String(error) }),
       ),
     );
     return this.writing;

@@ -4,7 +4,11 @@ const { silentLogger } = require('@conman/core');
 const { startJobWorkers } = require('../../dist');
 
 async function main() {
-  const mongo = await connectMongo({ uri: process.env.MONGO_URI, dbName: process.env.DB_NAME, appName: 'crash-worker' });
+  const mongo = await connectMongo({
+    uri: process.env.MONGO_URI,
+    dbName: process.env.DB_NAME,
+    appName: 'crash-worker',
+  });
   await startJobWorkers({
     redisUrl: process.env.REDIS_URL,
     db: mongo.db,
@@ -13,7 +17,8 @@ async function main() {
     reconcileIntervalMs: null,
     logger: silentLogger,
     handlers: {
-      temp_env_provision: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ state: 'succeeded' }))),
+      temp_env_provision: ({ signal }) =>
+        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ state: 'succeeded' }))),
     },
   });
   process.stdout.write('ready\n');

@@ -1,6 +1,13 @@
 import { silentLogger } from '@conman/core';
 import { JobLogStore, JobStore } from '@conman/db';
-import { JobProducer, JobQueues, createBullConnection, startJobWorkers, type JobWorkers, type StartJobWorkersOptions } from '@conman/jobs';
+import {
+  JobProducer,
+  JobQueues,
+  createBullConnection,
+  startJobWorkers,
+  type JobWorkers,
+  type StartJobWorkersOptions,
+} from '@conman/jobs';
 import { startJobTestServices, type JobTestServices } from './services';
 
 export interface JobHarness {
@@ -9,7 +16,9 @@ export interface JobHarness {
   logs: JobLogStore;
   queues: JobQueues;
   producer: JobProducer;
-  startWorkers(options: Pick<StartJobWorkersOptions, 'handlers'> & Partial<StartJobWorkersOptions>): Promise<JobWorkers>;
+  startWorkers(
+    options: Pick<StartJobWorkersOptions, 'handlers'> & Partial<StartJobWorkersOptions>,
+  ): Promise<JobWorkers>;
   stop(): Promise<void>;
 }
 

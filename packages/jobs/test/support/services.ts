@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectMongo, ensureIndexes, jobIndexSpecs, jobLogIndexSpecs, type MongoConnection } from '@conman/db';
+import {
+  connectMongo,
+  ensureIndexes,
+  jobIndexSpecs,
+  jobLogIndexSpecs,
+  type MongoConnection,
+} from '@conman/db';
 import { startEmbeddedMongo, type EmbeddedMongo } from '@conman/mongo-embedded';
 import { startEmbeddedRedis, type EmbeddedRedis } from '@conman/runtime';
 
@@ -19,14 +25,23 @@ export interface JobTestServices {
  */
 export async function startJobTestServices(): Promise<JobTestServices> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'conman-jobs-redis-'));
-  const redis: EmbeddedRedis = await startEmbeddedRedis({ dataDir: dir, logFile: path.join(dir, 'redis.log'), persistent: false });
+  const redis: EmbeddedRedis = await startEmbeddedRedis({
+    dataDir: dir,
+    logFile: path.join(dir, 'redis.log'),
+    persistent: false,
+  });
   let embedded: EmbeddedMongo | undefined;
   let uri = process.env.CONMAN_TEST_RESOLVED_MONGO_URI;
   if (!uri) {
     embedded = await startEmbeddedMongo();
     uri = embedded.uri;
   }
-  const mongo = await connectMongo({ uri, dbName: `jobs_${randomBytes(6).toString('hex')}`, appName: 'jobs-test', serverSelectionTimeoutMs: 10_000 });
+  const mongo = await connectMongo({
+    uri,
+    dbName: `jobs_${randomBytes(6).toString('hex')}`,
+    appName: 'jobs-test',
+    serverSelectionTimeoutMs: 10_000,
+  });
   const { db } = mongo;
   await ensureIndexes(db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
   return {
@@ -44,7 +59,10 @@ export async function startJobTestServices(): Promise<JobTestServices> {
 }
 
 /** Polls until `check` returns a value (condition wait, not a fixed sleep). */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -97,7 +97,8 @@ function mergeObjects(): Accumulator {
   return {
     add: (value) => {
       if (value === MISSING || value === null) return;
-      if (!isPlainObject(value)) throw mongoError(40400, `$mergeObjects requires object inputs, but input is of type ${typeof value}`);
+      if (!isPlainObject(value))
+        throw mongoError(40400, `$mergeObjects requires object inputs, but input is of type ${typeof value}`);
       Object.assign(merged, value);
     },
     result: () => merged,
@@ -139,4 +140,3 @@ export const ACCUMULATORS: Record<string, () => Accumulator> = {
   $mergeObjects: mergeObjects,
   $count: sum,
 };
-

@@ -1,5 +1,12 @@
 import { MaxKey, MinKey } from 'bson';
-import { bsonTypeName, canonicalRank, isOperatorObject, isPlainObject, isRegexValue, type Doc } from './bson-types';
+import {
+  bsonTypeName,
+  canonicalRank,
+  isOperatorObject,
+  isPlainObject,
+  isRegexValue,
+  type Doc,
+} from './bson-types';
 import { compareValues } from './compare';
 
 /**

@@ -168,7 +168,8 @@ export function typeNamesForSpec(spec: unknown): string[] {
   if (isNumeric(spec)) {
     const code = Number((spec as { valueOf(): unknown }).valueOf());
     const name = Object.keys(TYPE_NUMBERS).find((key) => TYPE_NUMBERS[key] === code);
-    if (name === undefined || !Number.isInteger(code)) throw mongoError(2, `Invalid numerical type code: ${code}`);
+    if (name === undefined || !Number.isInteger(code))
+      throw mongoError(2, `Invalid numerical type code: ${code}`);
     return [name];
   }
   throw mongoError(2, `type must be represented as a number or a string`);

@@ -27,7 +27,12 @@ function isSurrogate(unit: number): boolean {
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return sign(Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+  return sign(
+    Buffer.compare(
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    ),
+  );
 }
 
 function binaryBytes(value: Binary): Uint8Array {

@@ -16,7 +16,11 @@ export function parseDecimal(text: string): ExactDecimal {
   const fraction = match[3] ?? '';
   const digits = `${match[2] ?? ''}${fraction}` || '0';
   const sign = match[1] === '-' ? -1n : 1n;
-  return { kind: 'finite', coefficient: sign * BigInt(digits), exponent: Number(match[4] ?? 0) - fraction.length };
+  return {
+    kind: 'finite',
+    coefficient: sign * BigInt(digits),
+    exponent: Number(match[4] ?? 0) - fraction.length,
+  };
 }
 
 /** MongoDB converts doubles to Decimal128 with 15 significant digits. */
@@ -96,7 +100,9 @@ const DIVISION_DIGITS = 40;
 export function divideDecimals(a: ExactDecimal, b: ExactDecimal): ExactDecimal {
   if (a.kind === 'nan' || b.kind === 'nan') return { kind: 'nan' };
   if (a.kind === 'infinity') {
-    return b.kind === 'infinity' ? { kind: 'nan' } : { kind: 'infinity', negative: a.negative !== signOf(b) < 0 };
+    return b.kind === 'infinity'
+      ? { kind: 'nan' }
+      : { kind: 'infinity', negative: a.negative !== signOf(b) < 0 };
   }
   if (b.kind === 'infinity') return { kind: 'finite', coefficient: 0n, exponent: 0 };
   if (b.coefficient === 0n) {

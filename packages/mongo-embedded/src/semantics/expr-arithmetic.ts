@@ -46,7 +46,8 @@ function multiply(values: unknown[]): unknown {
   let product: unknown = new Int32(1);
   for (const value of values) {
     if (isNullish(value)) return null;
-    if (!isNumeric(value)) throw mongoError(14, `$multiply only supports numeric types, not ${bsonTypeName(value)}`);
+    if (!isNumeric(value))
+      throw mongoError(14, `$multiply only supports numeric types, not ${bsonTypeName(value)}`);
     product = multiplyNumbers(product, value);
   }
   return product;
@@ -54,7 +55,10 @@ function multiply(values: unknown[]): unknown {
 
 function requireNumbers(name: string, code: number, values: unknown[]): void {
   if (values.some((value) => !isNumeric(value))) {
-    throw mongoError(code, `${name} only supports numeric types, not ${values.map(bsonTypeName).join(' and ')}`);
+    throw mongoError(
+      code,
+      `${name} only supports numeric types, not ${values.map(bsonTypeName).join(' and ')}`,
+    );
   }
 }
 
@@ -83,7 +87,8 @@ function roundTo(name: string, mode: (value: number) => number) {
     if ((kind === 'int' || kind === 'long') && place >= 0) return value;
     const factor = 10 ** place;
     const rounded = mode(toDouble(value) * factor) / factor;
-    if (kind === 'int' || kind === 'long') return kind === 'int' ? new Int32(rounded) : Long.fromNumber(rounded);
+    if (kind === 'int' || kind === 'long')
+      return kind === 'int' ? new Int32(rounded) : Long.fromNumber(rounded);
     return numberOfKind(kind, rounded);
   };
 }
@@ -102,13 +107,16 @@ function power([base, exponent]: unknown[]): unknown {
   requireNumbers('$pow', 28762, [base, exponent]);
   const baseKind = numericKind(base);
   const exponentKind = numericKind(exponent);
-  const integral = (baseKind === 'int' || baseKind === 'long') && (exponentKind === 'int' || exponentKind === 'long');
+  const integral =
+    (baseKind === 'int' || baseKind === 'long') && (exponentKind === 'int' || exponentKind === 'long');
   if (integral && toDouble(exponent) >= 0) {
     const result = toBigInt(base) ** toBigInt(exponent);
     if (baseKind === 'int' && exponentKind === 'int' && result >= -2147483648n && result <= 2147483647n) {
       return new Int32(Number(result));
     }
-    return result >= -(2n ** 63n) && result < 2n ** 63n ? Long.fromBigInt(result) : new Double(Number(result));
+    return result >= -(2n ** 63n) && result < 2n ** 63n
+      ? Long.fromBigInt(result)
+      : new Double(Number(result));
   }
   const kind = baseKind === 'decimal' || exponentKind === 'decimal' ? 'decimal' : 'double';
   return numberOfKind(kind, toDouble(base) ** toDouble(exponent));
@@ -116,8 +124,10 @@ function power([base, exponent]: unknown[]): unknown {
 
 export const arithmeticOperators: OperatorTable = {
   $add: (operand, context, evaluate) => add(evaluateArguments('$add', operand, context, evaluate)),
-  $subtract: (operand, context, evaluate) => subtract(evaluateArguments('$subtract', operand, context, evaluate, 2)),
-  $multiply: (operand, context, evaluate) => multiply(evaluateArguments('$multiply', operand, context, evaluate)),
+  $subtract: (operand, context, evaluate) =>
+    subtract(evaluateArguments('$subtract', operand, context, evaluate, 2)),
+  $multiply: (operand, context, evaluate) =>
+    multiply(evaluateArguments('$multiply', operand, context, evaluate)),
   $divide: (operand, context, evaluate) => {
     const [left, right] = evaluateArguments('$divide', operand, context, evaluate, 2);
     if (isNullish(left) || isNullish(right)) return null;

@@ -1,12 +1,20 @@
 import { Int32, type ObjectId, type Timestamp } from 'bson';
 import { mongoError } from '../errors';
 import { bsonTypeName, isPlainObject } from './bson-types';
-import { isNullish, objectOperand, type ExpressionContext, type Evaluate, type OperatorImplementation, type OperatorTable } from './expression-core';
+import {
+  isNullish,
+  objectOperand,
+  type ExpressionContext,
+  type Evaluate,
+  type OperatorImplementation,
+  type OperatorTable,
+} from './expression-core';
 
 /** Only UTC and fixed offsets are supported: the engine carries no time zone database. */
 export function offsetMinutes(timezone: unknown): number {
   if (timezone === undefined || isNullish(timezone)) return 0;
-  if (typeof timezone !== 'string') throw mongoError(40517, `timezone must evaluate to a string, found ${bsonTypeName(timezone)}`);
+  if (typeof timezone !== 'string')
+    throw mongoError(40517, `timezone must evaluate to a string, found ${bsonTypeName(timezone)}`);
   if (timezone === 'UTC' || timezone === 'GMT' || timezone === 'Z' || timezone === 'Etc/UTC') return 0;
   const match = /^([+-])(\d{2}):?(\d{2})?$/.exec(timezone);
   if (!match) throw mongoError(40485, `unrecognized time zone identifier: "${timezone}"`);
@@ -27,7 +35,12 @@ interface DateArguments {
   shiftedDate: Date | null;
 }
 
-function resolveDate(name: string, operand: unknown, context: ExpressionContext, evaluate: Evaluate): DateArguments {
+function resolveDate(
+  name: string,
+  operand: unknown,
+  context: ExpressionContext,
+  evaluate: Evaluate,
+): DateArguments {
   let dateExpression = operand;
   let timezone: unknown;
   if (Array.isArray(operand) && operand.length === 1) dateExpression = operand[0];
@@ -84,11 +97,15 @@ function formatDate(format: string, date: Date, offset: number): string {
     if (specifier === 'z' || specifier === 'Z') {
       const sign = offset < 0 ? '-' : '+';
       const absolute = Math.abs(offset);
-      result += specifier === 'Z' ? String(offset) : `${sign}${pad(Math.floor(absolute / 60), 2)}${pad(absolute % 60, 2)}`;
+      result +=
+        specifier === 'Z'
+          ? String(offset)
+          : `${sign}${pad(Math.floor(absolute / 60), 2)}${pad(absolute % 60, 2)}`;
       continue;
     }
     const formatter = specifier === undefined ? undefined : FORMATTERS[specifier];
-    if (!formatter) throw mongoError(18536, `Invalid format character '%${specifier ?? ''}' in format string`);
+    if (!formatter)
+      throw mongoError(18536, `Invalid format character '%${specifier ?? ''}' in format string`);
     result += formatter(date);
   }
   return result;
@@ -100,7 +117,11 @@ const dateToString: OperatorImplementation = (operand, context, evaluate) => {
   if (isNullish(date)) return 'onNull' in object ? evaluate(object.onNull, context) : null;
   const format = 'format' in object ? evaluate(object.format, context) : '%Y-%m-%dT%H:%M:%S.%LZ';
   if (isNullish(format)) return null;
-  if (typeof format !== 'string') throw mongoError(18533, `$dateToString requires that 'format' be a string, found: ${bsonTypeName(format)}`);
+  if (typeof format !== 'string')
+    throw mongoError(
+      18533,
+      `$dateToString requires that 'format' be a string, found: ${bsonTypeName(format)}`,
+    );
   const offset = offsetMinutes('timezone' in object ? evaluate(object.timezone, context) : undefined);
   return formatDate(format, new Date(toDate(date).getTime() + offset * 60000), offset);
 };

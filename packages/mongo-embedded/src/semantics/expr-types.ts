@@ -1,6 +1,12 @@
 import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import { bsonTypeName, isNumeric, isTruthyExpressionValue, TYPE_NUMBERS } from './bson-types';
-import { evaluateArguments, isNullish, objectOperand, type OperatorImplementation, type OperatorTable } from './expression-core';
+import {
+  evaluateArguments,
+  isNullish,
+  objectOperand,
+  type OperatorImplementation,
+  type OperatorTable,
+} from './expression-core';
 import { conversionFailure } from './named-errors';
 import { isIntegral, toBigInt, toDouble } from './numbers';
 
@@ -29,7 +35,10 @@ function parseFailure(text: string, reason: string): Error {
 function parseInteger(text: string, bits: 32 | 64): bigint {
   if (!/^[+-]?\d+$/.test(text)) {
     const bad = [...text].find((char) => !/[\d+-]/.test(char));
-    throw parseFailure(text, bad === undefined ? 'Did not consume whole string.' : `Bad digit "${bad}" while parsing ${text}`);
+    throw parseFailure(
+      text,
+      bad === undefined ? 'Did not consume whole string.' : `Bad digit "${bad}" while parsing ${text}`,
+    );
   }
   const value = BigInt(text);
   const limit = bits === 32 ? 2n ** 31n : 2n ** 63n;
@@ -46,12 +55,16 @@ function toIntegral(value: unknown, bits: 32 | 64): bigint {
   if (!isNumeric(value)) throw unsupported(type, target);
   const number = toDouble(value);
   if (type !== 'long' && !Number.isFinite(number)) {
-    throw conversionFailure(`Attempt to convert ${Number.isNaN(number) ? 'NaN' : 'infinity'} value to integer type in $convert with no onError value`);
+    throw conversionFailure(
+      `Attempt to convert ${Number.isNaN(number) ? 'NaN' : 'infinity'} value to integer type in $convert with no onError value`,
+    );
   }
   const integral = type === 'long' ? toBigInt(value) : BigInt(Math.trunc(number));
   const limit = bits === 32 ? 2n ** 31n : 2n ** 63n;
   if (integral < -limit || integral >= limit) {
-    throw conversionFailure(`Conversion would overflow target type in $convert with no onError value: ${stringify(value)}`);
+    throw conversionFailure(
+      `Conversion would overflow target type in $convert with no onError value: ${stringify(value)}`,
+    );
   }
   return integral;
 }
@@ -62,8 +75,11 @@ function toDoubleValue(value: unknown): Double {
   if (type === 'date') return new Double((value as Date).getTime());
   if (type === 'string') {
     const text = (value as string).trim();
-    const number = /^(nan|[+-]?inf(inity)?)$/i.test(text) ? Number(text.replace(/^([+-]?)inf$/i, '$1Infinity')) : Number(text);
-    if (text === '' || (Number.isNaN(number) && !/^nan$/i.test(text))) throw parseFailure(value as string, 'Did not consume whole string.');
+    const number = /^(nan|[+-]?inf(inity)?)$/i.test(text)
+      ? Number(text.replace(/^([+-]?)inf$/i, '$1Infinity'))
+      : Number(text);
+    if (text === '' || (Number.isNaN(number) && !/^nan$/i.test(text)))
+      throw parseFailure(value as string, 'Did not consume whole string.');
     return new Double(number);
   }
   if (!isNumeric(value)) throw unsupported(type, 'double');
@@ -105,7 +121,9 @@ const CONVERTERS: Record<string, (value: unknown) => unknown> = {
   double: toDoubleValue,
   string: (value) => {
     const type = bsonTypeName(value);
-    if (['object', 'array', 'binData', 'regex', 'minKey', 'maxKey', 'undefined', 'javascript'].includes(type)) {
+    if (
+      ['object', 'array', 'binData', 'regex', 'minKey', 'maxKey', 'undefined', 'javascript'].includes(type)
+    ) {
       throw unsupported(type, 'string');
     }
     return stringify(value);
@@ -113,12 +131,19 @@ const CONVERTERS: Record<string, (value: unknown) => unknown> = {
   objectId: (value) => {
     if (bsonTypeName(value) === 'objectId') return value;
     if (typeof value !== 'string') throw unsupported(bsonTypeName(value), 'objectId');
-    if (!/^[0-9a-fA-F]{24}$/.test(value)) throw conversionFailure(`Failed to parse objectId '${value}' in $convert with no onError value: Invalid string length for parsing to OID, expected 24 but found ${value.length}`);
+    if (!/^[0-9a-fA-F]{24}$/.test(value))
+      throw conversionFailure(
+        `Failed to parse objectId '${value}' in $convert with no onError value: Invalid string length for parsing to OID, expected 24 but found ${value.length}`,
+      );
     return ObjectId.createFromHexString(value);
   },
   bool: (value) => {
     const type = bsonTypeName(value);
-    if (['object', 'array', 'binData', 'regex', 'objectId', 'string', 'date', 'timestamp', 'bool'].includes(type)) {
+    if (
+      ['object', 'array', 'binData', 'regex', 'objectId', 'string', 'date', 'timestamp', 'bool'].includes(
+        type,
+      )
+    ) {
       return type === 'bool' ? value : true;
     }
     if (isNumeric(value)) return isTruthyExpressionValue(value);
@@ -146,7 +171,8 @@ function convert(value: unknown, to: string): unknown {
 }
 
 function shorthand(name: string, to: string): OperatorImplementation {
-  return (operand, context, evaluate) => convert(evaluateArguments(name, operand, context, evaluate, 1)[0], to);
+  return (operand, context, evaluate) =>
+    convert(evaluateArguments(name, operand, context, evaluate, 1)[0], to);
 }
 
 const convertOperator: OperatorImplementation = (operand, context, evaluate) => {
@@ -163,8 +189,10 @@ const convertOperator: OperatorImplementation = (operand, context, evaluate) => 
 };
 
 export const typeOperators: OperatorTable = {
-  $type: (operand, context, evaluate) => bsonTypeName(evaluateArguments('$type', operand, context, evaluate, 1)[0]),
-  $isNumber: (operand, context, evaluate) => isNumeric(evaluateArguments('$isNumber', operand, context, evaluate, 1)[0]),
+  $type: (operand, context, evaluate) =>
+    bsonTypeName(evaluateArguments('$type', operand, context, evaluate, 1)[0]),
+  $isNumber: (operand, context, evaluate) =>
+    isNumeric(evaluateArguments('$isNumber', operand, context, evaluate, 1)[0]),
   $convert: convertOperator,
   $toString: shorthand('$toString', 'string'),
   $toInt: shorthand('$toInt', 'int'),
@@ -175,4 +203,3 @@ export const typeOperators: OperatorTable = {
   $toDate: shorthand('$toDate', 'date'),
   $toObjectId: shorthand('$toObjectId', 'objectId'),
 };
-

@@ -10,10 +10,17 @@ export interface ExpressionContext {
 
 export type Evaluate = (expression: unknown, context: ExpressionContext) => unknown;
 /** An operator receives its raw operand so that it can evaluate lazily ($cond, $filter, $let...). */
-export type OperatorImplementation = (operand: unknown, context: ExpressionContext, evaluate: Evaluate) => unknown;
+export type OperatorImplementation = (
+  operand: unknown,
+  context: ExpressionContext,
+  evaluate: Evaluate,
+) => unknown;
 export type OperatorTable = Record<string, OperatorImplementation>;
 
-export function withVariables(context: ExpressionContext, variables: Record<string, unknown>): ExpressionContext {
+export function withVariables(
+  context: ExpressionContext,
+  variables: Record<string, unknown>,
+): ExpressionContext {
   return { current: context.current, variables: { ...context.variables, ...variables } };
 }
 
@@ -33,8 +40,12 @@ export function evaluateArguments(
   if (arity !== undefined) {
     const [min, max] = typeof arity === 'number' ? [arity, arity] : arity;
     if (list.length < min || list.length > max) {
-      const expected = min === max ? `exactly ${min}` : list.length < min ? `at least ${min}` : `at most ${max}`;
-      throw mongoError(16020, `Expression ${name} takes ${expected} arguments. ${list.length} were passed in.`);
+      const expected =
+        min === max ? `exactly ${min}` : list.length < min ? `at least ${min}` : `at most ${max}`;
+      throw mongoError(
+        16020,
+        `Expression ${name} takes ${expected} arguments. ${list.length} were passed in.`,
+      );
     }
   }
   return list.map((item) => evaluate(item, context));
@@ -64,7 +75,12 @@ export function requireObjectOperand(name: string, operand: unknown): Doc {
 }
 
 /** Fields of an object-form operand; unknown fields are rejected as MongoDB does. */
-export function objectOperand(name: string, operand: unknown, allowed: readonly string[], required: readonly string[]): Doc {
+export function objectOperand(
+  name: string,
+  operand: unknown,
+  allowed: readonly string[],
+  required: readonly string[],
+): Doc {
   const object = requireObjectOperand(name, operand);
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) throw mongoError(2, `Unrecognized parameter to ${name}: ${key}`);

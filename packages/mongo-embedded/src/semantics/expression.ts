@@ -62,7 +62,10 @@ function evaluateObject(expression: Doc, context: ExpressionContext): unknown {
   const first = keys[0];
   if (first !== undefined && first.startsWith('$')) {
     if (keys.length > 1) {
-      throw mongoError(15983, `An object representing an expression must have exactly one field: ${keys.join(', ')}`);
+      throw mongoError(
+        15983,
+        `An object representing an expression must have exactly one field: ${keys.join(', ')}`,
+      );
     }
     const operator = OPERATORS[first];
     if (!operator) throw invalidPipelineOperator(`Unrecognized expression '${first}'`);
@@ -70,7 +73,11 @@ function evaluateObject(expression: Doc, context: ExpressionContext): unknown {
   }
   const result: Doc = {};
   for (const key of keys) {
-    if (key.startsWith('$')) throw mongoError(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
+    if (key.startsWith('$'))
+      throw mongoError(
+        16410,
+        `FieldPath field names may not start with '$'. Consider using $getField or $setField.`,
+      );
     const value = evaluate(expression[key], context);
     if (value !== MISSING) result[key] = value;
   }
@@ -95,7 +102,11 @@ export function rootContext(doc: unknown, variables: Record<string, unknown> = {
 }
 
 /** Public form: evaluates `expression` against `doc`; a missing result is reported as `undefined`. */
-export function evaluateExpression(expression: unknown, doc: Doc, variables?: Record<string, unknown>): unknown {
+export function evaluateExpression(
+  expression: unknown,
+  doc: Doc,
+  variables?: Record<string, unknown>,
+): unknown {
   const value = evaluate(expression, rootContext(doc, variables));
   return value === MISSING ? undefined : value;
 }

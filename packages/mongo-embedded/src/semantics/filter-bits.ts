@@ -7,7 +7,8 @@ import { isIntegral, toBigInt, toDouble } from './numbers';
 function binaryBits(value: Binary): bigint {
   let bits = 0n;
   const bytes = value.buffer.subarray(0, value.position);
-  for (let index = bytes.length - 1; index >= 0; index -= 1) bits = (bits << 8n) | BigInt(bytes[index] as number);
+  for (let index = bytes.length - 1; index >= 0; index -= 1)
+    bits = (bits << 8n) | BigInt(bytes[index] as number);
   return bits;
 }
 
@@ -22,7 +23,10 @@ function parseMask(operator: string, argument: unknown): bigint {
     }, 0n);
   }
   if (!isNumeric(argument) || !isIntegral(argument) || toDouble(argument) < 0) {
-    throw mongoError(2, `${operator} takes an Array, a number, or a BinData but received: ${bsonTypeName(argument)}`);
+    throw mongoError(
+      2,
+      `${operator} takes an Array, a number, or a BinData but received: ${bsonTypeName(argument)}`,
+    );
   }
   return toBigInt(argument);
 }

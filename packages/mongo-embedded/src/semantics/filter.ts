@@ -81,10 +81,12 @@ function inMatcher(argument: unknown): LeafMatcher {
 function regexArgument(condition: Doc): unknown {
   const pattern = condition.$regex;
   const options = condition.$options;
-  if (options !== undefined && typeof options !== 'string') throw mongoError(2, '$options has to be a string');
+  if (options !== undefined && typeof options !== 'string')
+    throw mongoError(2, '$options has to be a string');
   if (typeof pattern === 'string') return new BSONRegExp(pattern, options ?? '');
   if (isRegexValue(pattern)) {
-    if (options !== undefined && regexFlags(pattern) !== '') throw mongoError(51075, 'options set in both $regex and $options');
+    if (options !== undefined && regexFlags(pattern) !== '')
+      throw mongoError(51075, 'options set in both $regex and $options');
     return new BSONRegExp(regexPattern(pattern), options ?? regexFlags(pattern));
   }
   throw mongoError(2, '$regex has to be a string');
@@ -110,7 +112,8 @@ function modMatcher(argument: unknown): LeafMatcher {
   const truncatedRemainder = BigInt(Math.trunc(toDouble(remainder)));
   return anyValue((value) => {
     if (!isNumeric(value) || !Number.isFinite(toDouble(value))) return false;
-    const dividend = bsonTypeName(value) === 'long' ? BigInt(String(value)) : BigInt(Math.trunc(toDouble(value)));
+    const dividend =
+      bsonTypeName(value) === 'long' ? BigInt(String(value)) : BigInt(Math.trunc(toDouble(value)));
     return dividend % truncatedDivisor === truncatedRemainder;
   });
 }
@@ -124,7 +127,9 @@ function typeMatcher(argument: unknown): LeafMatcher {
 function elemMatchMatcher(argument: unknown): LeafMatcher {
   if (!isPlainObject(argument)) throw mongoError(2, '$elemMatch needs an Object');
   const keys = Object.keys(argument);
-  const valueMode = keys.length > 0 && keys.every((key) => key.startsWith('$') && !LOGICAL_OPERATORS.has(key) && key !== '$expr');
+  const valueMode =
+    keys.length > 0 &&
+    keys.every((key) => key.startsWith('$') && !LOGICAL_OPERATORS.has(key) && key !== '$expr');
   let elementTest: ValueTest;
   if (valueMode) {
     const matcher = compileOperators(argument);
@@ -140,7 +145,8 @@ function allMatcher(argument: unknown): LeafMatcher {
   const items = requireArray('$all', argument);
   if (items.length === 0) return () => false;
   const matchers = items.map((item) => {
-    if (isPlainObject(item) && Object.keys(item)[0] === '$elemMatch') return elemMatchMatcher(item.$elemMatch);
+    if (isPlainObject(item) && Object.keys(item)[0] === '$elemMatch')
+      return elemMatchMatcher(item.$elemMatch);
     if (isOperatorObject(item)) throw mongoError(2, 'no $ expressions in $all');
     return anyValue(equalityTest(item));
   });
@@ -158,7 +164,9 @@ function notMatcher(argument: unknown): LeafMatcher {
 function compileOperator(operator: string, argument: unknown, condition: Doc): LeafMatcher | undefined {
   switch (operator) {
     case '$eq':
-      return anyValue(isRegexValue(argument) ? (value) => compareValues(value, argument) === 0 : equalityTest(argument));
+      return anyValue(
+        isRegexValue(argument) ? (value) => compareValues(value, argument) === 0 : equalityTest(argument),
+      );
     case '$ne':
       if (isRegexValue(argument)) throw mongoError(2, "Can't have regex as arg to $ne.");
       return not(anyValue(equalityTest(argument)));
@@ -227,9 +235,14 @@ function compileLogical(operator: string, argument: unknown, variables: Variable
   return (doc) => !predicates.some((predicate) => predicate(doc));
 }
 
-function compileTopLevel(operator: string, argument: unknown, variables: Variables): DocPredicate | undefined {
+function compileTopLevel(
+  operator: string,
+  argument: unknown,
+  variables: Variables,
+): DocPredicate | undefined {
   if (LOGICAL_OPERATORS.has(operator)) return compileLogical(operator, argument, variables);
-  if (operator === '$expr') return (doc) => isTruthyExpressionValue(evaluateExpression(argument, doc, variables));
+  if (operator === '$expr')
+    return (doc) => isTruthyExpressionValue(evaluateExpression(argument, doc, variables));
   if (operator === '$comment') return undefined;
   throw mongoError(2, `unknown top level operator: ${operator}`);
 }
@@ -255,4 +268,3 @@ export function compileFilter(filter: Doc, variables: Variables = {}): DocPredic
   }
   return (doc) => predicates.every((predicate) => predicate(doc));
 }
-

@@ -7,7 +7,9 @@ export function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? '[]' : `[ ${value.map(formatValue).join(', ')} ]`;
   if (isPlainObject(value)) {
     const entries = Object.entries(value);
-    return entries.length === 0 ? '{}' : `{ ${entries.map(([key, item]) => `${key}: ${formatValue(item)}`).join(', ')} }`;
+    return entries.length === 0
+      ? '{}'
+      : `{ ${entries.map(([key, item]) => `${key}: ${formatValue(item)}`).join(', ')} }`;
   }
   switch (bsonTypeName(value)) {
     case 'string':
@@ -29,7 +31,9 @@ export function formatValue(value: unknown): string {
     case 'timestamp':
       return `Timestamp(${(value as Timestamp).t}, ${(value as Timestamp).i})`;
     case 'binData':
-      return `BinData(${(value as Binary).sub_type}, ${Buffer.from((value as Binary).buffer).toString('hex').toUpperCase()})`;
+      return `BinData(${(value as Binary).sub_type}, ${Buffer.from((value as Binary).buffer)
+        .toString('hex')
+        .toUpperCase()})`;
     case 'minKey':
       return 'MinKey';
     case 'maxKey':

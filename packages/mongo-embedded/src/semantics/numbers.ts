@@ -87,7 +87,8 @@ type BinaryOperation = {
 
 function applyBinary(a: unknown, b: unknown, operation: BinaryOperation): unknown {
   const kind = widerKind(numericKind(a) ?? 'double', numericKind(b) ?? 'double');
-  if (kind === 'decimal') return toDecimal128(operation.decimal(exactDecimal(a, true), exactDecimal(b, true)));
+  if (kind === 'decimal')
+    return toDecimal128(operation.decimal(exactDecimal(a, true), exactDecimal(b, true)));
   if (kind === 'double') return new Double(operation.double(toDouble(a), toDouble(b)));
   const result = operation.int(toBigInt(a), toBigInt(b));
   if (kind === 'int' && result >= -2147483648n && result <= 2147483647n) return new Int32(Number(result));

@@ -16,7 +16,8 @@ function traverse(current: unknown, parts: readonly string[], position: number, 
   const part = parts[position] as string;
   if (Array.isArray(current)) {
     const before = out.length;
-    if (isArrayIndex(part) && Number(part) < current.length) traverse(current[Number(part)], parts, position + 1, out);
+    if (isArrayIndex(part) && Number(part) < current.length)
+      traverse(current[Number(part)], parts, position + 1, out);
     for (const element of current) {
       if (isPlainObject(element)) traverse(element, parts, position, out);
     }
@@ -56,7 +57,8 @@ export function getExact(doc: unknown, parts: readonly string[]): unknown {
   let current: unknown = doc;
   for (const part of parts) {
     if (Array.isArray(current) && isArrayIndex(part)) current = current[Number(part)];
-    else if (isPlainObject(current) && Object.prototype.hasOwnProperty.call(current, part)) current = current[part];
+    else if (isPlainObject(current) && Object.prototype.hasOwnProperty.call(current, part))
+      current = current[part];
     else return MISSING;
     if (current === undefined) return MISSING;
   }

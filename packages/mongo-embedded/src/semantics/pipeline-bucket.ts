@@ -16,19 +16,31 @@ export function bucketToStages(spec: unknown): Doc[] {
   }
   const { groupBy, boundaries, output } = spec;
   if (!(typeof groupBy === 'string' && groupBy.startsWith('$')) && !isPlainObject(groupBy)) {
-    throw mongoError(40202, "The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression");
+    throw mongoError(
+      40202,
+      "The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression",
+    );
   }
   if (!Array.isArray(boundaries) || boundaries.length < 2) {
-    throw mongoError(40192, `The $bucket 'boundaries' field must have at least 2 values, but found ${Array.isArray(boundaries) ? boundaries.length : 0} value(s).`);
+    throw mongoError(
+      40192,
+      `The $bucket 'boundaries' field must have at least 2 values, but found ${Array.isArray(boundaries) ? boundaries.length : 0} value(s).`,
+    );
   }
   for (let index = 1; index < boundaries.length; index += 1) {
     if (compareValues(boundaries[index - 1], boundaries[index]) >= 0) {
       throw mongoError(40194, "The 'boundaries' option to $bucket must be sorted in ascending order");
     }
   }
-  if (output !== undefined && !isPlainObject(output)) throw mongoError(40196, "The $bucket 'output' field must be an object");
+  if (output !== undefined && !isPlainObject(output))
+    throw mongoError(40196, "The $bucket 'output' field must be an object");
   const branches = boundaries.slice(0, -1).map((lower, index) => ({
-    case: { $and: [{ $gte: [groupBy, { $literal: lower }] }, { $lt: [groupBy, { $literal: boundaries[index + 1] }] }] },
+    case: {
+      $and: [
+        { $gte: [groupBy, { $literal: lower }] },
+        { $lt: [groupBy, { $literal: boundaries[index + 1] }] },
+      ],
+    },
     then: { $literal: lower },
   }));
   const switchSpec: Doc = { branches };

@@ -21,7 +21,12 @@ export function setField(target: Doc, parts: readonly string[], value: unknown):
 }
 
 /** `$addFields`/`$set`: nested literal documents merge into existing embedded documents, dotted paths reach into arrays. */
-export function addFields(doc: Doc, spec: Doc, context: ExpressionContext, prefix: readonly string[] = []): Doc {
+export function addFields(
+  doc: Doc,
+  spec: Doc,
+  context: ExpressionContext,
+  prefix: readonly string[] = [],
+): Doc {
   let result = doc;
   for (const [key, expression] of Object.entries(spec)) {
     const parts = [...prefix, ...key.split('.')];

@@ -26,7 +26,7 @@ function parseGroup(spec: Doc): { idExpression: unknown; accumulators: Accumulat
     let expression = definition[operator];
     if (operator === '$count') {
       if (!isPlainObject(expression) || Object.keys(expression).length > 0) {
-        throw mongoError(2, "$count takes no arguments, i.e. $count:{}");
+        throw mongoError(2, '$count takes no arguments, i.e. $count:{}');
       }
       expression = new Int32(1);
     }
@@ -46,10 +46,15 @@ export function groupStage(docs: Doc[], spec: Doc, contextFor: (doc: Doc) => Exp
     const key = valueKey(id);
     let group = groups.get(key);
     if (!group) {
-      group = { id, state: accumulators.map((accumulator) => (ACCUMULATORS[accumulator.operator] as () => Accumulator)()) };
+      group = {
+        id,
+        state: accumulators.map((accumulator) => (ACCUMULATORS[accumulator.operator] as () => Accumulator)()),
+      };
       groups.set(key, group);
     }
-    accumulators.forEach((accumulator, index) => group.state[index]?.add(evaluate(accumulator.expression, context)));
+    accumulators.forEach((accumulator, index) =>
+      group.state[index]?.add(evaluate(accumulator.expression, context)),
+    );
   }
   return [...groups.values()].map((group) => {
     const output: Doc = { _id: cloneValue(group.id) };

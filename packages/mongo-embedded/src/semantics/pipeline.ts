@@ -43,7 +43,11 @@ function requireObject(stage: string, spec: unknown, code: number): Doc {
 
 function projectStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
   const object = requireObject('$project', spec, 15969);
-  if (Object.keys(object).length === 0) throw mongoError(51272, 'Invalid $project :: caused by :: projection specification must have at least one field');
+  if (Object.keys(object).length === 0)
+    throw mongoError(
+      51272,
+      'Invalid $project :: caused by :: projection specification must have at least one field',
+    );
   const parsed = parseProjection(object, 'aggregate');
   const variables = { NOW: environment.context.now, ...environment.variables };
   return docs.map((doc) => projectDocument(doc, parsed, projectionContext(doc, undefined, variables)));
@@ -52,7 +56,10 @@ function projectStage(docs: Doc[], spec: unknown, environment: StageEnvironment)
 function unsetStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
   const fields = typeof spec === 'string' ? [spec] : spec;
   if (!Array.isArray(fields) || fields.length === 0 || fields.some((field) => typeof field !== 'string')) {
-    throw mongoError(31002, '$unset specification must be a string or an array containing only string values');
+    throw mongoError(
+      31002,
+      '$unset specification must be a string or an array containing only string values',
+    );
   }
   return projectStage(docs, Object.fromEntries(fields.map((field) => [field, 0])), environment);
 }
@@ -60,15 +67,24 @@ function unsetStage(docs: Doc[], spec: unknown, environment: StageEnvironment): 
 function lookupStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
   const options = requireObject('$lookup', spec, 40319);
   const { from, localField, foreignField, as, pipeline } = options;
-  if (typeof from !== 'string') throw mongoError(40321, "missing 'from' option to $lookup stage specification");
+  if (typeof from !== 'string')
+    throw mongoError(40321, "missing 'from' option to $lookup stage specification");
   if (typeof as !== 'string') throw mongoError(40321, "must specify 'as' field for a $lookup");
   const hasKeys = localField !== undefined || foreignField !== undefined;
   if (hasKeys && (typeof localField !== 'string' || typeof foreignField !== 'string')) {
-    throw mongoError(ErrorCodes.FailedToParse, "$lookup requires both or neither of 'localField' and 'foreignField' to be specified");
+    throw mongoError(
+      ErrorCodes.FailedToParse,
+      "$lookup requires both or neither of 'localField' and 'foreignField' to be specified",
+    );
   }
-  if (!hasKeys && !Array.isArray(pipeline)) throw mongoError(ErrorCodes.FailedToParse, "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified");
+  if (!hasKeys && !Array.isArray(pipeline))
+    throw mongoError(
+      ErrorCodes.FailedToParse,
+      "$lookup requires either 'pipeline' or both 'localField' and 'foreignField' to be specified",
+    );
   const foreignDocs = environment.context.lookupCollection(from);
-  const letSpec = options.let === undefined ? {} : requireObject('$lookup let', options.let, ErrorCodes.FailedToParse);
+  const letSpec =
+    options.let === undefined ? {} : requireObject('$lookup let', options.let, ErrorCodes.FailedToParse);
   const toContext = contextFor(environment);
   return docs.map((doc) => {
     let matches = foreignDocs;
@@ -90,20 +106,29 @@ function lookupStage(docs: Doc[], spec: unknown, environment: StageEnvironment):
 }
 
 function unionWithStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
-  const options = typeof spec === 'string' ? { coll: spec } : requireObject('$unionWith', spec, ErrorCodes.FailedToParse);
-  if (typeof options.coll !== 'string') throw mongoError(ErrorCodes.FailedToParse, "$unionWith requires a 'coll' string");
+  const options =
+    typeof spec === 'string' ? { coll: spec } : requireObject('$unionWith', spec, ErrorCodes.FailedToParse);
+  if (typeof options.coll !== 'string')
+    throw mongoError(ErrorCodes.FailedToParse, "$unionWith requires a 'coll' string");
   const pipeline = options.pipeline ?? [];
-  if (!Array.isArray(pipeline)) throw mongoError(ErrorCodes.FailedToParse, "$unionWith 'pipeline' must be an array");
-  const other = executeStages(environment.context.lookupCollection(options.coll), pipeline as Doc[], environment);
+  if (!Array.isArray(pipeline))
+    throw mongoError(ErrorCodes.FailedToParse, "$unionWith 'pipeline' must be an array");
+  const other = executeStages(
+    environment.context.lookupCollection(options.coll),
+    pipeline as Doc[],
+    environment,
+  );
   return [...docs, ...other];
 }
 
 function facetStage(docs: Doc[], spec: unknown, environment: StageEnvironment): Doc[] {
   const facets = requireObject('$facet', spec, 15947);
-  if (Object.keys(facets).length === 0) throw mongoError(40169, 'the $facet specification must be a non-empty object');
+  if (Object.keys(facets).length === 0)
+    throw mongoError(40169, 'the $facet specification must be a non-empty object');
   const output: Doc = {};
   for (const [name, pipeline] of Object.entries(facets)) {
-    if (!Array.isArray(pipeline)) throw mongoError(40170, `arguments to $facet must be arrays, ${name} is type ${typeof pipeline}`);
+    if (!Array.isArray(pipeline))
+      throw mongoError(40170, `arguments to $facet must be arrays, ${name} is type ${typeof pipeline}`);
     output[name] = executeStages(docs, pipeline as Doc[], environment);
   }
   return [output];
@@ -123,19 +148,21 @@ const STAGES: Record<string, StageImplementation> = {
   $unset: unsetStage,
   $sort: (docs, spec) => {
     const object = requireObject('$sort', spec, 15973);
-    if (Object.keys(object).length === 0) throw mongoError(15976, '$sort stage must have at least one sort key');
+    if (Object.keys(object).length === 0)
+      throw mongoError(15976, '$sort stage must have at least one sort key');
     return sortDocuments(docs, object);
   },
   $skip: (docs, spec) => docs.slice(numericStageArgument('$skip', spec)),
   $limit: (docs, spec) => docs.slice(0, numericStageArgument('$limit', spec)),
-  $group: (docs, spec, environment) => groupStage(docs, requireObject('$group', spec, 15947), contextFor(environment)),
+  $group: (docs, spec, environment) =>
+    groupStage(docs, requireObject('$group', spec, 15947), contextFor(environment)),
   $count: (docs, spec) => countStage(docs, spec),
   $unwind: (docs, spec) => unwindStage(docs, spec),
   $lookup: lookupStage,
   $facet: facetStage,
   $replaceRoot: (docs, spec, environment) => {
     const object = requireObject('$replaceRoot', spec, 40228);
-    if (!('newRoot' in object)) throw mongoError(40231, "no newRoot specified for the $replaceRoot stage");
+    if (!('newRoot' in object)) throw mongoError(40231, 'no newRoot specified for the $replaceRoot stage');
     return replaceRootStage(docs, object.newRoot, contextFor(environment));
   },
   $replaceWith: (docs, spec, environment) => replaceRootStage(docs, spec, contextFor(environment)),
@@ -161,9 +188,23 @@ STAGES.$set = STAGES.$addFields as StageImplementation;
 
 /** Real MongoDB stages this engine does not implement: reported as such rather than as unknown names. */
 const UNSUPPORTED_STAGES = new Set([
-  '$out', '$merge', '$bucketAuto', '$graphLookup', '$redact', '$geoNear',
-  '$indexStats', '$collStats', '$densify', '$fill', '$setWindowFields', '$search', '$changeStream', '$documents',
-  '$currentOp', '$listSessions', '$planCacheStats',
+  '$out',
+  '$merge',
+  '$bucketAuto',
+  '$graphLookup',
+  '$redact',
+  '$geoNear',
+  '$indexStats',
+  '$collStats',
+  '$densify',
+  '$fill',
+  '$setWindowFields',
+  '$search',
+  '$changeStream',
+  '$documents',
+  '$currentOp',
+  '$listSessions',
+  '$planCacheStats',
 ]);
 
 const UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);

@@ -30,18 +30,24 @@ function leafFor(value: unknown, dialect: Dialect): ParsedValue {
   }
   if (isOperatorObject(value)) {
     const [operator] = Object.keys(value) as [string];
-    if (dialect === 'find' && operator === '$slice' && (isNumeric(value.$slice) || Array.isArray(value.$slice))) {
+    if (
+      dialect === 'find' &&
+      operator === '$slice' &&
+      (isNumeric(value.$slice) || Array.isArray(value.$slice))
+    ) {
       return { leaf: { kind: 'slice', argument: value.$slice } };
     }
     if (dialect === 'find' && operator === '$elemMatch') {
-      if (!isPlainObject(value.$elemMatch)) throw mongoError(2, 'elemMatch: Invalid argument, object required.');
+      if (!isPlainObject(value.$elemMatch))
+        throw mongoError(2, 'elemMatch: Invalid argument, object required.');
       return { leaf: { kind: 'elemMatch', argument: value.$elemMatch } };
     }
     if (operator === '$meta') throw mongoError(17308, `Unsupported projection option: $meta`);
     return { leaf: { kind: 'expression', expression: value } };
   }
   if (isPlainObject(value)) {
-    if (Object.keys(value).length === 0) throw mongoError(51270, 'An empty sub-projection is not a valid value. Found empty object at path');
+    if (Object.keys(value).length === 0)
+      throw mongoError(51270, 'An empty sub-projection is not a valid value. Found empty object at path');
     return { nested: value };
   }
   return { leaf: { kind: 'expression', expression: value } };
@@ -52,13 +58,22 @@ class ModeTracker {
 
   note(path: string, leaf: ProjectionLeaf): void {
     if (path === '_id') return;
-    const isInclusion = leaf.kind === 'include' || leaf.kind === 'expression' || leaf.kind === 'positional' || leaf.kind === 'elemMatch';
+    const isInclusion =
+      leaf.kind === 'include' ||
+      leaf.kind === 'expression' ||
+      leaf.kind === 'positional' ||
+      leaf.kind === 'elemMatch';
     const isExclusion = leaf.kind === 'exclude';
     if (!isInclusion && !isExclusion) return;
     if (this.inclusion === undefined) this.inclusion = isInclusion;
-    else if (this.inclusion && isExclusion) throw mongoError(31254, `Cannot do exclusion on field ${path} in inclusion projection`);
+    else if (this.inclusion && isExclusion)
+      throw mongoError(31254, `Cannot do exclusion on field ${path} in inclusion projection`);
     else if (!this.inclusion && isInclusion) {
-      if (leaf.kind === 'expression') throw mongoError(31252, `Invalid $project :: caused by :: Cannot use expression other than $meta in exclusion projection`);
+      if (leaf.kind === 'expression')
+        throw mongoError(
+          31252,
+          `Invalid $project :: caused by :: Cannot use expression other than $meta in exclusion projection`,
+        );
       throw mongoError(31253, `Cannot do inclusion on field ${path} in exclusion projection`);
     }
   }
@@ -72,7 +87,8 @@ function insert(node: ProjectionNode, parts: string[], leaf: ProjectionLeaf, ful
     node.children.set(head, leaf);
     return;
   }
-  if (existing && existing.kind !== 'node') throw mongoError(31249, `Path collision at ${fullPath} remaining portion ${rest.join('.')}`);
+  if (existing && existing.kind !== 'node')
+    throw mongoError(31249, `Path collision at ${fullPath} remaining portion ${rest.join('.')}`);
   const child: ProjectionNode = existing ?? { kind: 'node', children: new Map() };
   node.children.set(head, child);
   insert(child, rest, leaf, fullPath);
@@ -81,7 +97,10 @@ function insert(node: ProjectionNode, parts: string[], leaf: ProjectionLeaf, ful
 function addSpec(root: ProjectionNode, prefix: string, spec: Doc, dialect: Dialect, mode: ModeTracker): void {
   for (const [key, value] of Object.entries(spec)) {
     if (key === '' || key.startsWith('$')) {
-      throw mongoError(16410, `FieldPath field names may not start with '$'. Consider using $getField or $setField.`);
+      throw mongoError(
+        16410,
+        `FieldPath field names may not start with '$'. Consider using $getField or $setField.`,
+      );
     }
     const path = prefix ? `${prefix}.${key}` : key;
     if (dialect === 'find' && key.endsWith('.$')) {
@@ -105,10 +124,11 @@ export function parseProjection(spec: Doc, dialect: Dialect): ParsedProjection {
   const mode = new ModeTracker();
   addSpec(root, '', spec, dialect, mode);
   const idLeaf = root.children.get('_id');
-  const inclusion = mode.inclusion ?? (idLeaf !== undefined && idLeaf.kind !== 'exclude' && idLeaf.kind !== 'node' && idLeaf.kind !== 'slice');
+  const inclusion =
+    mode.inclusion ??
+    (idLeaf !== undefined && idLeaf.kind !== 'exclude' && idLeaf.kind !== 'node' && idLeaf.kind !== 'slice');
   if (inclusion && idLeaf === undefined) root.children.set('_id', { kind: 'include' });
   else if (inclusion && idLeaf?.kind === 'exclude') root.children.delete('_id');
   else if (!inclusion && idLeaf?.kind === 'include') root.children.delete('_id');
   return { root, inclusion };
 }
-

@@ -4,7 +4,12 @@ import { evaluate, rootContext } from './expression';
 import type { ExpressionContext } from './expression-core';
 import { compileFilter, compileFieldMatcher } from './filter';
 import { toDouble } from './numbers';
-import { parseProjection, type ParsedProjection, type ProjectionLeaf, type ProjectionNode } from './projection-tree';
+import {
+  parseProjection,
+  type ParsedProjection,
+  type ProjectionLeaf,
+  type ProjectionNode,
+} from './projection-tree';
 import { positionalIndex } from './update-paths';
 
 interface ApplyContext {
@@ -22,7 +27,11 @@ function sliceArray(value: unknown, argument: unknown): unknown {
   const [skipValue, limitValue] = argument as [unknown, unknown];
   const skip = toDouble(skipValue);
   const limit = toDouble(limitValue);
-  if (!(limit > 0)) throw mongoError(28724, 'Invalid $slice syntax. The given syntax did not match the find() syntax because :: Location31143: $slice limit must be positive');
+  if (!(limit > 0))
+    throw mongoError(
+      28724,
+      'Invalid $slice syntax. The given syntax did not match the find() syntax because :: Location31143: $slice limit must be positive',
+    );
   const start = skip >= 0 ? Math.min(skip, value.length) : Math.max(value.length + skip, 0);
   return value.slice(start, start + limit);
 }
@@ -30,16 +39,26 @@ function sliceArray(value: unknown, argument: unknown): unknown {
 function firstElemMatch(value: unknown, argument: Doc): unknown {
   if (!Array.isArray(value)) return MISSING;
   const keys = Object.keys(argument);
-  const valueMode = keys.length > 0 && keys.every((key) => key.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(key));
+  const valueMode =
+    keys.length > 0 &&
+    keys.every((key) => key.startsWith('$') && !['$and', '$or', '$nor', '$expr'].includes(key));
   const test = valueMode
-    ? ((matcher) => (element: unknown) => matcher([element]))(compileFieldMatcher(argument))
-    : ((predicate) => (element: unknown) => isPlainObject(element) && predicate(element))(compileFilter(argument));
+    ? (
+        (matcher) => (element: unknown) =>
+          matcher([element])
+      )(compileFieldMatcher(argument))
+    : (
+        (predicate) => (element: unknown) =>
+          isPlainObject(element) && predicate(element)
+      )(compileFilter(argument));
   const match = value.find(test);
   return match === undefined ? MISSING : [match];
 }
 
 function hasExpressions(node: ProjectionNode): boolean {
-  return [...node.children.values()].some((child) => child.kind === 'expression' || (child.kind === 'node' && hasExpressions(child)));
+  return [...node.children.values()].some(
+    (child) => child.kind === 'expression' || (child.kind === 'node' && hasExpressions(child)),
+  );
 }
 
 function includeValue(node: ProjectionNode, value: unknown, path: string[], context: ApplyContext): unknown {
@@ -67,7 +86,10 @@ function includedLeaf(leaf: ProjectionLeaf, value: unknown, path: string[], cont
       try {
         index = positionalIndex(context.root, path, context.query);
       } catch {
-        throw mongoError(2, "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
+        throw mongoError(
+          2,
+          "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+        );
       }
       return value.slice(index, index + 1);
     }
@@ -82,7 +104,9 @@ function includeNode(node: ProjectionNode, doc: Doc, path: string[], context: Ap
     const child = node.children.get(key);
     if (!child || child.kind === 'expression' || child.kind === 'exclude') continue;
     const projected =
-      child.kind === 'node' ? includeValue(child, value, [...path, key], context) : includedLeaf(child, value, [...path, key], context);
+      child.kind === 'node'
+        ? includeValue(child, value, [...path, key], context)
+        : includedLeaf(child, value, [...path, key], context);
     if (projected !== MISSING) result[key] = projected;
   }
   for (const [key, child] of node.children) {
@@ -114,10 +138,16 @@ function excludeNode(node: ProjectionNode, doc: Doc, context: ApplyContext): Doc
 }
 
 export function projectDocument(doc: Doc, parsed: ParsedProjection, context: ApplyContext): Doc {
-  return parsed.inclusion ? includeNode(parsed.root, doc, [], context) : excludeNode(parsed.root, doc, context);
+  return parsed.inclusion
+    ? includeNode(parsed.root, doc, [], context)
+    : excludeNode(parsed.root, doc, context);
 }
 
-export function projectionContext(doc: Doc, query: Doc | undefined, variables?: Record<string, unknown>): ApplyContext {
+export function projectionContext(
+  doc: Doc,
+  query: Doc | undefined,
+  variables?: Record<string, unknown>,
+): ApplyContext {
   return { expressions: rootContext(doc, variables), root: doc, query };
 }
 

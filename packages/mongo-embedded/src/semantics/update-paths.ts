@@ -80,13 +80,20 @@ export function parseArrayFilters(arrayFilters: Doc[] | undefined): Map<string, 
         .map((key) => key.split('.')[0] as string),
     );
     if (identifiers.size !== 1) {
-      throw mongoError(9, `Error parsing array filter :: caused by :: Expected a single top-level field name, found ${[...identifiers].map((id) => `'${id}'`).join(' and ') || 'none'}`);
+      throw mongoError(
+        9,
+        `Error parsing array filter :: caused by :: Expected a single top-level field name, found ${[...identifiers].map((id) => `'${id}'`).join(' and ') || 'none'}`,
+      );
     }
     const [identifier] = [...identifiers] as [string];
     if (!/^[a-z][a-zA-Z0-9]*$/.test(identifier)) {
-      throw mongoError(2, `Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${identifier}'`);
+      throw mongoError(
+        2,
+        `Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${identifier}'`,
+      );
     }
-    if (filters.has(identifier)) throw mongoError(9, `Found multiple array filters with the same top-level field name ${identifier}`);
+    if (filters.has(identifier))
+      throw mongoError(9, `Found multiple array filters with the same top-level field name ${identifier}`);
     filters.set(identifier, compileFilter(filter));
   }
   return filters;
@@ -107,11 +114,14 @@ function queryConditions(query: Doc): [string, unknown][] {
 
 /** Index of the first element of the array at `arrayPath` that satisfies every query condition on that array. */
 export function positionalIndex(doc: Doc, arrayPath: readonly string[], query: Doc | undefined): number {
-  const notFound = () => mongoError(2, 'The positional operator did not find the match needed from the query.');
+  const notFound = () =>
+    mongoError(2, 'The positional operator did not find the match needed from the query.');
   const array = getExact(doc, arrayPath);
   if (!Array.isArray(array) || !query) throw notFound();
   const prefix = arrayPath.join('.');
-  const relevant = queryConditions(query).filter(([path]) => path === prefix || path.startsWith(`${prefix}.`));
+  const relevant = queryConditions(query).filter(
+    ([path]) => path === prefix || path.startsWith(`${prefix}.`),
+  );
   if (relevant.length === 0) throw notFound();
   const tests = relevant.map(([path, condition]) => {
     const matcher = compileFieldMatcher(condition);
@@ -136,7 +146,8 @@ export interface PathResolution {
 function arrayForUpdate(resolution: PathResolution, prefix: readonly string[]): unknown[] {
   const value = getExact(resolution.doc, prefix);
   const name = prefix.join('.');
-  if (value === MISSING) throw mongoError(2, `The path '${name}' must exist in the document in order to apply array updates.`);
+  if (value === MISSING)
+    throw mongoError(2, `The path '${name}' must exist in the document in order to apply array updates.`);
   if (!Array.isArray(value)) {
     throw mongoError(2, `Cannot apply array updates to non-array element ${name}: ${JSON.stringify(value)}`);
   }
@@ -144,7 +155,11 @@ function arrayForUpdate(resolution: PathResolution, prefix: readonly string[]): 
 }
 
 /** Expands `$`, `$[]` and `$[id]` into the concrete paths an update touches. */
-export function resolvePaths(resolution: PathResolution, parts: readonly string[], rawPath: string): string[][] {
+export function resolvePaths(
+  resolution: PathResolution,
+  parts: readonly string[],
+  rawPath: string,
+): string[][] {
   let paths: string[][] = [[]];
   for (const part of parts) {
     const next: string[][] = [];
@@ -152,11 +167,14 @@ export function resolvePaths(resolution: PathResolution, parts: readonly string[
       if (part === '$') {
         next.push([...prefix, String(positionalIndex(resolution.original, prefix, resolution.query))]);
       } else if (part === '$[]') {
-        arrayForUpdate(resolution, prefix).forEach((_element, index) => next.push([...prefix, String(index)]));
+        arrayForUpdate(resolution, prefix).forEach((_element, index) =>
+          next.push([...prefix, String(index)]),
+        );
       } else if (part.startsWith('$[') && part.endsWith(']')) {
         const identifier = part.slice(2, -1);
         const predicate = resolution.arrayFilters.get(identifier);
-        if (!predicate) throw mongoError(2, `No array filter found for identifier '${identifier}' in path '${rawPath}'`);
+        if (!predicate)
+          throw mongoError(2, `No array filter found for identifier '${identifier}' in path '${rawPath}'`);
         resolution.usedFilters.add(identifier);
         arrayForUpdate(resolution, prefix).forEach((element, index) => {
           if (predicate({ [identifier]: element })) next.push([...prefix, String(index)]);

@@ -15,7 +15,10 @@ const PUSH_MODIFIERS = new Set(['$each', '$slice', '$sort', '$position']);
 
 function integerModifier(name: string, value: unknown): number {
   if (!isNumeric(value) || !isIntegral(value)) {
-    throw mongoError(2, `The value for ${name} must be an integer value but was given type: ${bsonTypeName(value)}`);
+    throw mongoError(
+      2,
+      `The value for ${name} must be an integer value but was given type: ${bsonTypeName(value)}`,
+    );
   }
   return toDouble(value);
 }
@@ -23,7 +26,10 @@ function integerModifier(name: string, value: unknown): number {
 /** Orders array elements by `1`/`-1` (whole values) or `{ field: 1 }` (embedded fields): `$push $sort`, `$sortArray`. */
 export function elementComparator(value: unknown): (a: unknown, b: unknown) => number {
   const invalid = () =>
-    mongoError(2, 'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+    mongoError(
+      2,
+      'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields',
+    );
   if (isNumeric(value)) {
     const direction = toDouble(value);
     if (direction !== 1 && direction !== -1) throw invalid();
@@ -42,7 +48,10 @@ export function parsePushArgument(argument: unknown): PushSpec {
     if (!PUSH_MODIFIERS.has(key)) throw mongoError(2, `Unrecognized clause in $push: ${key}`);
   }
   if (!Array.isArray(argument.$each)) {
-    throw mongoError(2, `The argument to $each in $push must be an array but it was of type: ${bsonTypeName(argument.$each)}`);
+    throw mongoError(
+      2,
+      `The argument to $each in $push must be an array but it was of type: ${bsonTypeName(argument.$each)}`,
+    );
   }
   return {
     values: argument.$each,
@@ -59,10 +68,17 @@ export function applyPushModifiers(array: unknown[], spec: PushSpec): unknown[] 
   if (spec.position === undefined) {
     result = [...array, ...values];
   } else {
-    const position = spec.position < 0 ? Math.max(array.length + spec.position, 0) : Math.min(spec.position, array.length);
+    const position =
+      spec.position < 0 ? Math.max(array.length + spec.position, 0) : Math.min(spec.position, array.length);
     result = [...array.slice(0, position), ...values, ...array.slice(position)];
   }
-  if (spec.sort) result = result.map((value, index) => ({ value, index })).sort((a, b) => spec.sort!(a.value, b.value) || a.index - b.index).map((entry) => entry.value);
-  if (spec.slice !== undefined) result = spec.slice >= 0 ? result.slice(0, spec.slice) : result.slice(Math.max(result.length + spec.slice, 0));
+  if (spec.sort)
+    result = result
+      .map((value, index) => ({ value, index }))
+      .sort((a, b) => spec.sort!(a.value, b.value) || a.index - b.index)
+      .map((entry) => entry.value);
+  if (spec.slice !== undefined)
+    result =
+      spec.slice >= 0 ? result.slice(0, spec.slice) : result.slice(Math.max(result.length + spec.slice, 0));
   return result;
 }

@@ -55,13 +55,22 @@ function collectModifications(update: Doc): Modification[] {
   };
   for (const [operator, fields] of Object.entries(update)) {
     if (!operator.startsWith('$')) {
-      throw mongoError(9, `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw mongoError(
+        9,
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!(operator in UPDATE_OPERATORS) && operator !== '$rename') {
-      throw mongoError(9, `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw mongoError(
+        9,
+        `Unknown modifier: ${operator}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isPlainObject(fields)) {
-      throw mongoError(9, `Modifiers operate on fields but we found type ${bsonTypeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${operator}: ${String(fields)}}`);
+      throw mongoError(
+        9,
+        `Modifiers operate on fields but we found type ${bsonTypeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${operator}: ${String(fields)}}`,
+      );
     }
     for (const [path, argument] of Object.entries(fields)) {
       const parts = validatePath(path);
@@ -69,7 +78,8 @@ function collectModifications(update: Doc): Modification[] {
         if (typeof argument !== 'string') {
           throw mongoError(2, `The 'to' field for $rename must be a string: ${path}: ${String(argument)}`);
         }
-        if (argument === path) throw mongoError(2, `The source and target field for $rename must differ: ${path}: "${argument}"`);
+        if (argument === path)
+          throw mongoError(2, `The source and target field for $rename must differ: ${path}: "${argument}"`);
         const target = validatePath(argument);
         if ([...parts, ...target].some((part) => part.startsWith('$'))) {
           throw mongoError(2, `The source field for $rename may not be dynamic: ${path}`);
@@ -103,9 +113,13 @@ function applyRename(context: OperatorContext, modification: Modification): void
   let current: unknown = context.doc;
   for (const part of source) {
     if (Array.isArray(current)) {
-      throw mongoError(2, `The source field cannot be an array element, '${modification.path}' in doc with ${formatField(source[0] as string, context.doc[source[0] as string])} has an array field called '${part}'`);
+      throw mongoError(
+        2,
+        `The source field cannot be an array element, '${modification.path}' in doc with ${formatField(source[0] as string, context.doc[source[0] as string])} has an array field called '${part}'`,
+      );
     }
-    current = isPlainObject(current) && Object.prototype.hasOwnProperty.call(current, part) ? current[part] : MISSING;
+    current =
+      isPlainObject(current) && Object.prototype.hasOwnProperty.call(current, part) ? current[part] : MISSING;
     if (current === MISSING) return;
   }
   UPDATE_OPERATORS.$unset?.(context, source, undefined, modification.path);
@@ -128,7 +142,10 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
   const concrete = modifications.flatMap((modification) =>
     modification.operator === '$rename'
       ? [{ modification, parts: modification.parts }]
-      : resolvePaths(resolution, modification.parts, modification.path).map((parts) => ({ modification, parts })),
+      : resolvePaths(resolution, modification.parts, modification.path).map((parts) => ({
+          modification,
+          parts,
+        })),
   );
   concrete.sort((a, b) => comparePaths(a.parts, b.parts));
   for (const { modification, parts } of concrete) {
@@ -137,7 +154,10 @@ function applyOperators(original: Doc, update: Doc, options: UpdateOptions): Doc
   }
   for (const identifier of resolution.arrayFilters.keys()) {
     if (!resolution.usedFilters.has(identifier)) {
-      throw mongoError(9, `The array filter for identifier '${identifier}' was not used in the update ${JSON.stringify(update)}`);
+      throw mongoError(
+        9,
+        `The array filter for identifier '${identifier}' was not used in the update ${JSON.stringify(update)}`,
+      );
     }
   }
   return doc;
@@ -150,12 +170,18 @@ function applyReplacement(original: Doc, replacement: Doc): Doc {
   for (const [key, value] of Object.entries(replacement)) {
     if (key === '_id') continue;
     if (key.startsWith('$')) {
-      throw mongoError(52, `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`);
+      throw mongoError(
+        52,
+        `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+      );
     }
     result[key] = cloneValue(value);
   }
   if ('_id' in original && '_id' in replacement && !valuesIdentical(original._id, replacement._id)) {
-    throw mongoError(66, `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(replacement._id)}`);
+    throw mongoError(
+      66,
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${String(replacement._id)}`,
+    );
   }
   return result;
 }
@@ -167,10 +193,15 @@ function applyReplacement(original: Doc, replacement: Doc): Doc {
 export function applyUpdate(doc: Doc, update: Doc | Doc[], options: UpdateOptions): UpdateResult {
   let result: Doc;
   if (Array.isArray(update)) result = runUpdatePipeline(doc, update, options.now);
-  else if (!isPlainObject(update)) throw mongoError(9, 'Update argument must be either an object or an array');
+  else if (!isPlainObject(update))
+    throw mongoError(9, 'Update argument must be either an object or an array');
   else if (Object.keys(update)[0]?.startsWith('$')) result = applyOperators(doc, update, options);
   else result = applyReplacement(doc, update);
-  if (!options.isInsert && '_id' in doc && !valuesIdentical(doc._id, result._id === undefined ? MISSING : result._id)) {
+  if (
+    !options.isInsert &&
+    '_id' in doc &&
+    !valuesIdentical(doc._id, result._id === undefined ? MISSING : result._id)
+  ) {
     throw mongoError(66, "Performing an update on the path '_id' would modify the immutable field '_id'");
   }
   return { doc: result, modified: !valuesIdentical(doc, result) };

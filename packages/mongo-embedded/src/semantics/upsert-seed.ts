@@ -32,9 +32,13 @@ export function buildUpsertSeed(filter: Doc): Doc {
   const paths: string[] = [];
   for (const [path, value] of equalities) {
     for (const other of paths) {
-      if (other === path) throw mongoError(54, `cannot infer query fields to set, path '${path}' is matched twice`);
+      if (other === path)
+        throw mongoError(54, `cannot infer query fields to set, path '${path}' is matched twice`);
       if (path.startsWith(`${other}.`) || other.startsWith(`${path}.`)) {
-        throw mongoError(54, `cannot infer query fields to set, both paths '${other}' and '${path}' are matched`);
+        throw mongoError(
+          54,
+          `cannot infer query fields to set, both paths '${other}' and '${path}' are matched`,
+        );
       }
     }
     paths.push(path);

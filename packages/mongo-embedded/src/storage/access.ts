@@ -161,13 +161,25 @@ export class TransactionAccess extends DataAccess {
       throw duplicateKeyError(collection.namespace, collection.indexes.get(ID_INDEX_NAME)!, [doc._id]);
     }
     this.claim(collection, id);
-    this.assertUniqueAmongOwnWrites(collection, id, doc);
+    try {
+      this.assertUniqueAmongOwnWrites(collection, id, doc);
+    } catch (error) {
+      this.engine.unlock(collection, id, this.transaction);
+      throw error;
+    }
     this.transaction.writesTo(collection).set(id, doc);
   }
 
   async write(collection: Collection, id: string, doc: Document | null): Promise<void> {
+    const alreadyWritten = this.transaction.writes.get(collection)?.has(id) ?? false;
     this.claim(collection, id);
-    if (doc) this.assertUniqueAmongOwnWrites(collection, id, doc);
+    try {
+      if (doc) this.assertUniqueAmongOwnWrites(collection, id, doc);
+    } catch (error) {
+      // The failed write never joins `writes`, which is what ending the transaction unlocks.
+      if (!alreadyWritten) this.engine.unlock(collection, id, this.transaction);
+      throw error;
+    }
     this.transaction.writesTo(collection).set(id, doc);
   }
 

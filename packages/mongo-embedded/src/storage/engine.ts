@@ -53,6 +53,12 @@ export class Engine {
     return this.locks.get(collection)?.get(id);
   }
 
+  /** Drops `transaction`'s lock on one document (a write that failed before joining its write set). */
+  unlock(collection: Collection, id: string, transaction: Transaction): void {
+    const held = this.locks.get(collection);
+    if (held?.get(id) === transaction) held.delete(id);
+  }
+
   lock(collection: Collection, id: string, transaction: Transaction): void {
     let held = this.locks.get(collection);
     if (!held) {

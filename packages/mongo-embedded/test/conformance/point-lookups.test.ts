@@ -65,8 +65,18 @@ describe('string order', () => {
     await collection.createIndex({ s: 1 });
     const values = ['\u{1F600}', '\uFFFF', 'z', 'za', '\u{1F600}a', 'é'];
     await collection.insertMany(values.map((s) => ({ s })));
-    const sorted = await collection.find({}, { projection: { _id: 0 } }).sort({ s: 1 }).toArray();
-    expect(sorted.map((doc) => doc.s as string)).toEqual(['z', 'za', 'é', '\uFFFF', '\u{1F600}', '\u{1F600}a']);
+    const sorted = await collection
+      .find({}, { projection: { _id: 0 } })
+      .sort({ s: 1 })
+      .toArray();
+    expect(sorted.map((doc) => doc.s as string)).toEqual([
+      'z',
+      'za',
+      'é',
+      '\uFFFF',
+      '\u{1F600}',
+      '\u{1F600}a',
+    ]);
     expect(await collection.countDocuments({ s: { $gt: '\uFFFF' } })).toBe(2);
   });
 });

@@ -2,7 +2,13 @@ import { MongoServerError, type Document } from 'mongodb';
 import { useConformanceConnection } from './harness';
 
 const connection = useConformanceConnection();
-const doc = { _id: 1, a: 1, b: { c: 2, d: 3 }, arr: [{ x: 1, y: 1 }, { x: 2, y: 2 }, 5], list: [1, 2, 3, 4, 5] };
+const doc = {
+  _id: 1,
+  a: 1,
+  b: { c: 2, d: 3 },
+  arr: [{ x: 1, y: 1 }, { x: 2, y: 2 }, 5],
+  list: [1, 2, 3, 4, 5],
+};
 
 beforeAll(async () => {
   await connection.db.collection('p').insertOne(doc as Document);
@@ -16,7 +22,11 @@ describe('find projections over the wire', () => {
     ['dotted inclusion', { 'b.c': 1 }, { _id: 1, b: { c: 2 } }],
     ['dotted exclusion', { 'b.c': 0, arr: 0, list: 0 }, { _id: 1, a: 1, b: { d: 3 } }],
     ['inclusion through an array drops scalars', { 'arr.x': 1, _id: 0 }, { arr: [{ x: 1 }, { x: 2 }] }],
-    ['$slice alone keeps other fields', { list: { $slice: 2 }, arr: 0, b: 0 }, { _id: 1, a: 1, list: [1, 2] }],
+    [
+      '$slice alone keeps other fields',
+      { list: { $slice: 2 }, arr: 0, b: 0 },
+      { _id: 1, a: 1, list: [1, 2] },
+    ],
     ['$slice negative', { list: { $slice: -2 }, _id: 0, a: 1 }, { a: 1, list: [4, 5] }],
     ['$slice with skip and limit', { list: { $slice: [1, 2] }, a: 1 }, { _id: 1, a: 1, list: [2, 3] }],
     ['$elemMatch', { arr: { $elemMatch: { x: { $gte: 1 } } } }, { _id: 1, arr: [{ x: 1, y: 1 }] }],
@@ -36,7 +46,10 @@ describe('find projections over the wire', () => {
     [{ a: 1, b: 0 }, 31254],
     [{ a: 0, b: 1 }, 31253],
   ])('rejects mixing inclusion and exclusion %p', async (projection, code) => {
-    const error = await connection.db.collection('p').findOne({}, { projection }).catch((failure: unknown) => failure);
+    const error = await connection.db
+      .collection('p')
+      .findOne({}, { projection })
+      .catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(MongoServerError);
     expect((error as MongoServerError).code).toBe(code);
   });

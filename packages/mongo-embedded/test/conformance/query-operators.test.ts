@@ -5,7 +5,17 @@ const connection = useConformanceConnection();
 
 const rows: Document[] = [
   { _id: 1, a: 1, s: 'abc', tags: ['x', 'y'], sub: { b: 2, c: [1, 2, 3] } },
-  { _id: 2, a: 2.5, s: 'ABD', tags: ['y'], sub: { b: 3 }, arr: [{ b: 1, c: 'k' }, { b: 5, c: 'm' }] },
+  {
+    _id: 2,
+    a: 2.5,
+    s: 'ABD',
+    tags: ['y'],
+    sub: { b: 3 },
+    arr: [
+      { b: 1, c: 'k' },
+      { b: 5, c: 'm' },
+    ],
+  },
   { _id: 3, a: '5', s: 'xyz', tags: [] },
   { _id: 4, a: [1, 7], big: Long.fromString('9007199254740993'), d: Decimal128.fromString('2.50') },
   { _id: 5, a: null, big: Long.fromString('9007199254740992'), when: new Date('2024-01-01T00:00:00Z') },
@@ -17,7 +27,10 @@ beforeAll(async () => {
 });
 
 async function ids(filter: Document): Promise<number[]> {
-  const docs = await connection.db.collection('q').find(filter, { projection: { _id: 1 }, sort: { _id: 1 } }).toArray();
+  const docs = await connection.db
+    .collection('q')
+    .find(filter, { projection: { _id: 1 }, sort: { _id: 1 } })
+    .toArray();
   return docs.map((doc) => Number(doc._id));
 }
 
@@ -78,7 +91,11 @@ describe('query operators over the wire', () => {
     ['$mod with divisor 0', { a: { $mod: [0, 1] } }, 2],
   ];
   it.each(invalid)('rejects %s with code %i', async (_name, filter, code) => {
-    const error = await connection.db.collection('q').find(filter).toArray().catch((failure: unknown) => failure);
+    const error = await connection.db
+      .collection('q')
+      .find(filter)
+      .toArray()
+      .catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(MongoServerError);
     expect((error as MongoServerError).code).toBe(code);
   });

@@ -133,6 +133,33 @@ describe('multi-document transactions', () => {
     }
     expect(await collection.findOne({ _id: 'fresh' as never })).toBeNull();
   });
+
+  it('releases the documents of an update that failed with a duplicate key inside a transaction', async () => {
+    const collection = connection.db.collection('txn_dup_update');
+    await collection.createIndex({ slot: 1 }, { unique: true });
+    await collection.insertMany([
+      { _id: 'taken' as never, slot: 1 },
+      { _id: 'mover' as never, slot: 2 },
+    ]);
+    const session = connection.client.startSession();
+    try {
+      session.startTransaction();
+      const failure = await collection
+        .updateOne({ _id: 'mover' as never }, { $set: { slot: 1 } }, { session })
+        .catch((error: unknown) => error);
+      expect((failure as MongoServerError).code).toBe(11000);
+      await session.abortTransaction().catch(() => undefined);
+    } finally {
+      await session.endSession();
+    }
+    // Neither document may stay locked by the dead transaction: plain writes go through at once.
+    await collection.updateOne({ _id: 'mover' as never }, { $set: { slot: 3 } });
+    await collection.updateOne({ _id: 'taken' as never }, { $set: { slot: 4 } });
+    expect(await collection.find({}).sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'mover', slot: 3 },
+      { _id: 'taken', slot: 4 },
+    ]);
+  });
 });
 
 describe('cursors in transactions', () => {

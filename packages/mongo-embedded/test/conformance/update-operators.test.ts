@@ -5,14 +5,27 @@ const connection = useConformanceConnection();
 let counter = 0;
 
 /** Inserts `doc` into a fresh collection, applies the update, and returns the stored result. */
-async function updated(doc: Document, update: Document | Document[], options: Document = {}): Promise<Document | null> {
+async function updated(
+  doc: Document,
+  update: Document | Document[],
+  options: Document = {},
+): Promise<Document | null> {
   const collection = connection.db.collection(`u${(counter += 1)}`);
   await collection.insertOne(doc);
-  await collection.updateOne({ _id: doc._id, ...(options.filter ?? {}) }, update, { arrayFilters: options.arrayFilters });
-  return collection.findOne({ _id: doc._id }, { promoteLongs: false, promoteValues: options.promoteValues ?? true });
+  await collection.updateOne({ _id: doc._id, ...(options.filter ?? {}) }, update, {
+    arrayFilters: options.arrayFilters,
+  });
+  return collection.findOne(
+    { _id: doc._id },
+    { promoteLongs: false, promoteValues: options.promoteValues ?? true },
+  );
 }
 
-async function updateError(doc: Document, update: Document | Document[], options: Document = {}): Promise<MongoServerError> {
+async function updateError(
+  doc: Document,
+  update: Document | Document[],
+  options: Document = {},
+): Promise<MongoServerError> {
   const collection = connection.db.collection(`u${(counter += 1)}`);
   await collection.insertOne(doc);
   const error = await collection
@@ -24,26 +37,114 @@ async function updateError(doc: Document, update: Document | Document[], options
 
 describe('update operators over the wire', () => {
   const cases: [string, Document, Document | Document[], Document, Document?][] = [
-    ['$set with nested creation', { _id: 1, a: 1 }, { $set: { a: 2, 'b.c': 3 } }, { _id: 1, a: 2, b: { c: 3 } }],
-    ['$set appends new fields in name order', { _id: 1 }, { $set: { z: 1, b: 1, a: 1 } }, { _id: 1, a: 1, b: 1, z: 1 }],
+    [
+      '$set with nested creation',
+      { _id: 1, a: 1 },
+      { $set: { a: 2, 'b.c': 3 } },
+      { _id: 1, a: 2, b: { c: 3 } },
+    ],
+    [
+      '$set appends new fields in name order',
+      { _id: 1 },
+      { $set: { z: 1, b: 1, a: 1 } },
+      { _id: 1, a: 1, b: 1, z: 1 },
+    ],
     ['$unset', { _id: 1, a: 1, b: 2 }, { $unset: { a: '' } }, { _id: 1, b: 2 }],
     ['$inc on a missing field', { _id: 1 }, { $inc: { a: 5 } }, { _id: 1, a: 5 }],
     ['$mul', { _id: 1, a: 4 }, { $mul: { a: 2.5 } }, { _id: 1, a: 10 }],
-    ['$min and $max', { _id: 1, lo: 5, hi: 5 }, { $min: { lo: 3 }, $max: { hi: 8 } }, { _id: 1, lo: 3, hi: 8 }],
+    [
+      '$min and $max',
+      { _id: 1, lo: 5, hi: 5 },
+      { $min: { lo: 3 }, $max: { hi: 8 } },
+      { _id: 1, lo: 3, hi: 8 },
+    ],
     ['$rename', { _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } }, { _id: 1, b: 2, c: 1 }],
-    ['$push with $each/$sort/$slice', { _id: 1, a: [5, 1] }, { $push: { a: { $each: [3, 9], $sort: -1, $slice: 3 } } }, { _id: 1, a: [9, 5, 3] }],
-    ['$push with $position', { _id: 1, a: [1, 4] }, { $push: { a: { $each: [2, 3], $position: 1 } } }, { _id: 1, a: [1, 2, 3, 4] }],
-    ['$addToSet with $each', { _id: 1, a: [1] }, { $addToSet: { a: { $each: [1, 2, 2, 3] } } }, { _id: 1, a: [1, 2, 3] }],
+    [
+      '$push with $each/$sort/$slice',
+      { _id: 1, a: [5, 1] },
+      { $push: { a: { $each: [3, 9], $sort: -1, $slice: 3 } } },
+      { _id: 1, a: [9, 5, 3] },
+    ],
+    [
+      '$push with $position',
+      { _id: 1, a: [1, 4] },
+      { $push: { a: { $each: [2, 3], $position: 1 } } },
+      { _id: 1, a: [1, 2, 3, 4] },
+    ],
+    [
+      '$addToSet with $each',
+      { _id: 1, a: [1] },
+      { $addToSet: { a: { $each: [1, 2, 2, 3] } } },
+      { _id: 1, a: [1, 2, 3] },
+    ],
     ['$pull with a condition', { _id: 1, a: [1, 5, 7] }, { $pull: { a: { $gte: 5 } } }, { _id: 1, a: [1] }],
-    ['$pull with a document query', { _id: 1, a: [{ b: 1, c: 1 }, { b: 2 }] }, { $pull: { a: { b: 1 } } }, { _id: 1, a: [{ b: 2 }] }],
+    [
+      '$pull with a document query',
+      { _id: 1, a: [{ b: 1, c: 1 }, { b: 2 }] },
+      { $pull: { a: { b: 1 } } },
+      { _id: 1, a: [{ b: 2 }] },
+    ],
     ['$pullAll', { _id: 1, a: [1, 2, 3, 2] }, { $pullAll: { a: [2, 3] } }, { _id: 1, a: [1] }],
     ['$pop', { _id: 1, a: [1, 2, 3] }, { $pop: { a: -1 } }, { _id: 1, a: [2, 3] }],
-    ['positional $', { _id: 1, a: [{ b: 1 }, { b: 2 }] }, { $set: { 'a.$.c': 'x' } }, { _id: 1, a: [{ b: 1 }, { b: 2, c: 'x' }] }, { filter: { 'a.b': 2 } }],
-    ['positional $ with $elemMatch', { _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 2 }] }, { $inc: { 'a.$.c': 10 } }, { _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 12 }] }, { filter: { a: { $elemMatch: { b: 1, c: 2 } } } }],
-    ['nested $[i]/$[j]', { _id: 1, g: [{ k: 'x', v: [1, 5] }, { k: 'y', v: [5] }] }, { $set: { 'g.$[i].v.$[j]': 0 } }, { _id: 1, g: [{ k: 'x', v: [1, 0] }, { k: 'y', v: [5] }] }, { arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }] }],
+    [
+      'positional $',
+      { _id: 1, a: [{ b: 1 }, { b: 2 }] },
+      { $set: { 'a.$.c': 'x' } },
+      { _id: 1, a: [{ b: 1 }, { b: 2, c: 'x' }] },
+      { filter: { 'a.b': 2 } },
+    ],
+    [
+      'positional $ with $elemMatch',
+      {
+        _id: 1,
+        a: [
+          { b: 1, c: 1 },
+          { b: 1, c: 2 },
+        ],
+      },
+      { $inc: { 'a.$.c': 10 } },
+      {
+        _id: 1,
+        a: [
+          { b: 1, c: 1 },
+          { b: 1, c: 12 },
+        ],
+      },
+      { filter: { a: { $elemMatch: { b: 1, c: 2 } } } },
+    ],
+    [
+      'nested $[i]/$[j]',
+      {
+        _id: 1,
+        g: [
+          { k: 'x', v: [1, 5] },
+          { k: 'y', v: [5] },
+        ],
+      },
+      { $set: { 'g.$[i].v.$[j]': 0 } },
+      {
+        _id: 1,
+        g: [
+          { k: 'x', v: [1, 0] },
+          { k: 'y', v: [5] },
+        ],
+      },
+      { arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }] },
+    ],
     ['$[]', { _id: 1, a: [1, 2] }, { $inc: { 'a.$[]': 10 } }, { _id: 1, a: [11, 12] }],
-    ['$[id] with arrayFilters', { _id: 1, a: [{ b: 1 }, { b: 5 }] }, { $set: { 'a.$[big].f': true } }, { _id: 1, a: [{ b: 1 }, { b: 5, f: true }] }, { arrayFilters: [{ 'big.b': { $gt: 4 } }] }],
-    ['pipeline update', { _id: 1, a: 2, b: 3 }, [{ $set: { sum: { $add: ['$a', '$b'] } } }, { $unset: 'a' }], { _id: 1, b: 3, sum: 5 }],
+    [
+      '$[id] with arrayFilters',
+      { _id: 1, a: [{ b: 1 }, { b: 5 }] },
+      { $set: { 'a.$[big].f': true } },
+      { _id: 1, a: [{ b: 1 }, { b: 5, f: true }] },
+      { arrayFilters: [{ 'big.b': { $gt: 4 } }] },
+    ],
+    [
+      'pipeline update',
+      { _id: 1, a: 2, b: 3 },
+      [{ $set: { sum: { $add: ['$a', '$b'] } } }, { $unset: 'a' }],
+      { _id: 1, b: 3, sum: 5 },
+    ],
   ];
   it.each(cases)('%s', async (...[_name, doc, update, expected, options]) => {
     expect(await updated(doc, update, options)).toEqual(expected);
@@ -51,7 +152,13 @@ describe('update operators over the wire', () => {
 
   it('$inc keeps BSON numeric types (Int32 overflow → Int64, Int64 stays Int64, Decimal128 contagious)', async () => {
     const doc = await updated(
-      { _id: 1, i: new Int32(2147483647), l: Long.fromString('9007199254740993'), d: new Int32(1), x: new Int32(1) },
+      {
+        _id: 1,
+        i: new Int32(2147483647),
+        l: Long.fromString('9007199254740993'),
+        d: new Int32(1),
+        x: new Int32(1),
+      },
       { $inc: { i: new Int32(1), l: new Int32(2), d: Decimal128.fromString('0.5'), x: new Double(0.5) } },
       { promoteValues: false },
     );
@@ -65,8 +172,14 @@ describe('update operators over the wire', () => {
   });
 
   it('appends new fields in field-name order and moves renamed fields to the end', async () => {
-    expect(Object.keys((await updated({ _id: 1, m: 0 }, { $set: { z: 1, b: 1 }, $inc: { a: 1 } })) ?? {})).toEqual(['_id', 'm', 'a', 'b', 'z']);
-    expect(Object.keys((await updated({ _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } })) ?? {})).toEqual(['_id', 'b', 'c']);
+    expect(
+      Object.keys((await updated({ _id: 1, m: 0 }, { $set: { z: 1, b: 1 }, $inc: { a: 1 } })) ?? {}),
+    ).toEqual(['_id', 'm', 'a', 'b', 'z']);
+    expect(Object.keys((await updated({ _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } })) ?? {})).toEqual([
+      '_id',
+      'b',
+      'c',
+    ]);
   });
 
   it('reports matched but not modified for a no-op $set', async () => {
@@ -78,7 +191,11 @@ describe('update operators over the wire', () => {
 
   it('upsert seeds the new document from the filter equalities', async () => {
     const collection = connection.db.collection('upsert');
-    await collection.updateOne({ k: 'a', 'n.x': 1, v: { $gt: 1 } }, { $set: { y: 2 }, $setOnInsert: { created: true } }, { upsert: true });
+    await collection.updateOne(
+      { k: 'a', 'n.x': 1, v: { $gt: 1 } },
+      { $set: { y: 2 }, $setOnInsert: { created: true } },
+      { upsert: true },
+    );
     const doc = await collection.findOne({ k: 'a' }, { projection: { _id: 0 } });
     expect(doc).toEqual({ k: 'a', n: { x: 1 }, y: 2, created: true });
   });
@@ -110,6 +227,8 @@ describe('update operators over the wire', () => {
 
   it('names the document and type in the $inc type-mismatch message', async () => {
     const error = await updateError({ _id: 1, a: 'x' }, { $inc: { a: 1 } });
-    expect(error.message).toBe("Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'a' of non-numeric type string");
+    expect(error.message).toBe(
+      "Cannot apply $inc to a value of non-numeric type. {_id: 1} has the field 'a' of non-numeric type string",
+    );
   });
 });

@@ -1,5 +1,25 @@
-import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
-import { bsonTypeName, compileSort, compareValues, distinctValues, getPathValues, sortDocuments, valuesEqual, type Doc } from '../../src/semantics';
+import {
+  Binary,
+  BSONRegExp,
+  Decimal128,
+  Double,
+  Int32,
+  Long,
+  MaxKey,
+  MinKey,
+  ObjectId,
+  Timestamp,
+} from 'bson';
+import {
+  bsonTypeName,
+  compileSort,
+  compareValues,
+  distinctValues,
+  getPathValues,
+  sortDocuments,
+  valuesEqual,
+  type Doc,
+} from '../../src/semantics';
 import { plain, stored } from './bson-model';
 
 describe('BSON comparison order', () => {
@@ -39,10 +59,13 @@ describe('BSON comparison order', () => {
     new BSONRegExp('b', ''),
     new MaxKey(),
   ];
-  it.each(ascending.slice(1).map((value, index) => [index, ascending[index], value]))('element %i sorts before the next', (_index, lower, higher) => {
-    expect(compareValues(lower, higher)).toBe(-1);
-    expect(compareValues(higher, lower)).toBe(1);
-  });
+  it.each(ascending.slice(1).map((value, index) => [index, ascending[index], value]))(
+    'element %i sorts before the next',
+    (_index, lower, higher) => {
+      expect(compareValues(lower, higher)).toBe(-1);
+      expect(compareValues(higher, lower)).toBe(1);
+    },
+  );
 
   const equal: [string, unknown, unknown][] = [
     ['int and double', new Int32(1), new Double(1)],
@@ -55,16 +78,32 @@ describe('BSON comparison order', () => {
   ];
   it.each(equal)('%s are equal', (_name, a, b) => expect(valuesEqual(a, b)).toBe(true));
 
-  it('documents with different field order differ', () => expect(valuesEqual({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false));
+  it('documents with different field order differ', () =>
+    expect(valuesEqual({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false));
   it('Long close to 2^63 compares exactly with a double', () => {
     expect(compareValues(Long.fromString('9223372036854775807'), new Double(2 ** 63))).toBe(-1);
   });
 
   const types: [unknown, string][] = [
-    [new Int32(1), 'int'], [new Double(1), 'double'], [Long.fromNumber(1), 'long'], [Decimal128.fromString('1'), 'decimal'],
-    ['s', 'string'], [true, 'bool'], [null, 'null'], [new Date(), 'date'], [new ObjectId(), 'objectId'], [[], 'array'],
-    [{}, 'object'], [new BSONRegExp('a', ''), 'regex'], [/a/, 'regex'], [new Binary(Buffer.from('')), 'binData'],
-    [new Timestamp({ t: 1, i: 1 }), 'timestamp'], [new MinKey(), 'minKey'], [new MaxKey(), 'maxKey'], [3, 'int'], [3.5, 'double'],
+    [new Int32(1), 'int'],
+    [new Double(1), 'double'],
+    [Long.fromNumber(1), 'long'],
+    [Decimal128.fromString('1'), 'decimal'],
+    ['s', 'string'],
+    [true, 'bool'],
+    [null, 'null'],
+    [new Date(), 'date'],
+    [new ObjectId(), 'objectId'],
+    [[], 'array'],
+    [{}, 'object'],
+    [new BSONRegExp('a', ''), 'regex'],
+    [/a/, 'regex'],
+    [new Binary(Buffer.from('')), 'binData'],
+    [new Timestamp({ t: 1, i: 1 }), 'timestamp'],
+    [new MinKey(), 'minKey'],
+    [new MaxKey(), 'maxKey'],
+    [3, 'int'],
+    [3.5, 'double'],
   ];
   it.each(types)('bsonTypeName(%p) is %s', (value, name) => expect(bsonTypeName(value)).toBe(name));
 });
@@ -89,7 +128,11 @@ describe('sorting', () => {
     expect(order({ v: -1 })).toEqual([7, 6, 1, 5, 3, 2, 4, 8]);
   });
   it('multi-key sort', () => {
-    const rows = [stored({ _id: 1, a: 1, b: 2 }), stored({ _id: 2, a: 1, b: 1 }), stored({ _id: 3, a: 0, b: 3 })];
+    const rows = [
+      stored({ _id: 1, a: 1, b: 2 }),
+      stored({ _id: 2, a: 1, b: 1 }),
+      stored({ _id: 3, a: 0, b: 3 }),
+    ];
     expect(sortDocuments(rows, { a: 1, b: -1 }).map((doc) => Number(doc._id))).toEqual([3, 1, 2]);
     expect([...rows].sort(compileSort({ a: -1, b: 1 })).map((doc) => Number(doc._id))).toEqual([2, 1, 3]);
   });
@@ -97,7 +140,10 @@ describe('sorting', () => {
     const rows = [stored({ _id: 1, a: { b: 3 } }), stored({ _id: 2, a: { b: 1 } }), stored({ _id: 3 })];
     expect(sortDocuments(rows, { 'a.b': 1 }).map((doc) => Number(doc._id))).toEqual([3, 2, 1]);
   });
-  it.each([[{ a: 2 }, 15975], [{ a: 'x' }, 15974]])('rejects sort spec %p', (spec, code) => {
+  it.each([
+    [{ a: 2 }, 15975],
+    [{ a: 'x' }, 15974],
+  ])('rejects sort spec %p', (spec, code) => {
     expect(() => compileSort(spec)).toThrow(expect.objectContaining({ code }));
   });
 });
@@ -112,7 +158,13 @@ describe('paths and distinct', () => {
   ])('getPathValues(%s)', (path, expected) => expect(plain(getPathValues(doc, path))).toEqual(expected));
 
   it('distinct flattens arrays and merges numerically equal values', () => {
-    const rows = [stored({ a: 1 }), stored({ a: [1, 2] }), stored({ a: new Double(2) }), stored({ a: 'x' }), stored({ b: 1 })];
+    const rows = [
+      stored({ a: 1 }),
+      stored({ a: [1, 2] }),
+      stored({ a: new Double(2) }),
+      stored({ a: 'x' }),
+      stored({ b: 1 }),
+    ];
     expect(plain(distinctValues(rows, 'a'))).toEqual([1, 2, 'x']);
     expect(plain(distinctValues(rows, 'a', { a: { $type: 'string' } }))).toEqual(['x']);
   });

@@ -1,8 +1,22 @@
 import { Decimal128, Double, Int32, Long } from 'bson';
-import { bsonTypeName, buildUpsertSeed, evaluateExpression, extractIndexBounds, runPipeline, type Doc } from '../../src/semantics';
+import {
+  bsonTypeName,
+  buildUpsertSeed,
+  evaluateExpression,
+  extractIndexBounds,
+  runPipeline,
+  type Doc,
+} from '../../src/semantics';
 import { plain, stored } from './bson-model';
 
-const doc = stored({ a: 5, b: 2, s: 'Hello', arr: [1, 2, 3], d: new Date('2020-02-29T23:59:58.123Z'), o: { x: 1 } });
+const doc = stored({
+  a: 5,
+  b: 2,
+  s: 'Hello',
+  arr: [1, 2, 3],
+  d: new Date('2020-02-29T23:59:58.123Z'),
+  o: { x: 1 },
+});
 
 describe('evaluateExpression', () => {
   const cases: [string, unknown, unknown][] = [
@@ -37,11 +51,33 @@ describe('evaluateExpression', () => {
     ['$objectToArray', { $objectToArray: '$o' }, [{ k: 'x', v: 1 }]],
     ['$arrayToObject', { $arrayToObject: [[['k', 1]]] }, { k: 1 }],
     ['$mergeObjects', { $mergeObjects: ['$o', { y: 2 }] }, { x: 1, y: 2 }],
-    ['$setUnion', { $setUnion: [[1, 2], [2, 3]] }, [1, 2, 3]],
-    ['$setEquals', { $setEquals: [[1, 2, 2], [2, 1]] }, true],
+    [
+      '$setUnion',
+      {
+        $setUnion: [
+          [1, 2],
+          [2, 3],
+        ],
+      },
+      [1, 2, 3],
+    ],
+    [
+      '$setEquals',
+      {
+        $setEquals: [
+          [1, 2, 2],
+          [2, 1],
+        ],
+      },
+      true,
+    ],
     ['$setIsSubset', { $setIsSubset: [[1], '$arr'] }, true],
     ['$sortArray descending', { $sortArray: { input: '$arr', sortBy: -1 } }, [3, 2, 1]],
-    ['$sortArray by field', { $sortArray: { input: [{ v: 2 }, { v: 1 }], sortBy: { v: 1 } } }, [{ v: 1 }, { v: 2 }]],
+    [
+      '$sortArray by field',
+      { $sortArray: { input: [{ v: 2 }, { v: 1 }], sortBy: { v: 1 } } },
+      [{ v: 1 }, { v: 2 }],
+    ],
     ['$stdDevPop', { $stdDevPop: [1, 3] }, 1],
     ['$sum of an array', { $sum: '$arr' }, 6],
     ['$avg of arguments', { $avg: ['$a', '$b'] }, 3.5],
@@ -57,17 +93,59 @@ describe('evaluateExpression', () => {
     ['$dayOfYear', { $dayOfYear: '$d' }, 60],
     ['$dayOfWeek', { $dayOfWeek: '$d' }, 7],
     ['$dateToString default format', { $dateToString: { date: '$d' } }, '2020-02-29T23:59:58.123Z'],
-    ['$dateAdd months clamps to the month end', { $dateAdd: { startDate: new Date('2021-01-31T00:00:00Z'), unit: 'month', amount: 1 } }, new Date('2021-02-28T00:00:00Z')],
-    ['$dateSubtract hours', { $dateSubtract: { startDate: '$d', unit: 'hour', amount: 2 } }, new Date('2020-02-29T21:59:58.123Z')],
-    ['$dateDiff days counts boundaries', { $dateDiff: { startDate: new Date('2020-01-01T23:00:00Z'), endDate: new Date('2020-01-02T01:00:00Z'), unit: 'day' } }, 1],
-    ['$dateDiff years', { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'year' } }, 1],
-    ['$dateDiff quarters', { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'quarter' } }, 1],
+    [
+      '$dateAdd months clamps to the month end',
+      { $dateAdd: { startDate: new Date('2021-01-31T00:00:00Z'), unit: 'month', amount: 1 } },
+      new Date('2021-02-28T00:00:00Z'),
+    ],
+    [
+      '$dateSubtract hours',
+      { $dateSubtract: { startDate: '$d', unit: 'hour', amount: 2 } },
+      new Date('2020-02-29T21:59:58.123Z'),
+    ],
+    [
+      '$dateDiff days counts boundaries',
+      {
+        $dateDiff: {
+          startDate: new Date('2020-01-01T23:00:00Z'),
+          endDate: new Date('2020-01-02T01:00:00Z'),
+          unit: 'day',
+        },
+      },
+      1,
+    ],
+    [
+      '$dateDiff years',
+      { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'year' } },
+      1,
+    ],
+    [
+      '$dateDiff quarters',
+      { $dateDiff: { startDate: new Date('2019-12-31T00:00:00Z'), endDate: '$d', unit: 'quarter' } },
+      1,
+    ],
     ['$dateTrunc to month', { $dateTrunc: { date: '$d', unit: 'month' } }, new Date('2020-02-01T00:00:00Z')],
-    ['$dateTrunc to week (Sunday)', { $dateTrunc: { date: '$d', unit: 'week' } }, new Date('2020-02-23T00:00:00Z')],
-    ['$dateFromParts', { $dateFromParts: { year: 2021, month: 3, day: 4, hour: 5 } }, new Date('2021-03-04T05:00:00Z')],
-    ['$dateFromString', { $dateFromString: { dateString: '2021-03-04T05:06:07.008Z' } }, new Date('2021-03-04T05:06:07.008Z')],
+    [
+      '$dateTrunc to week (Sunday)',
+      { $dateTrunc: { date: '$d', unit: 'week' } },
+      new Date('2020-02-23T00:00:00Z'),
+    ],
+    [
+      '$dateFromParts',
+      { $dateFromParts: { year: 2021, month: 3, day: 4, hour: 5 } },
+      new Date('2021-03-04T05:00:00Z'),
+    ],
+    [
+      '$dateFromString',
+      { $dateFromString: { dateString: '2021-03-04T05:06:07.008Z' } },
+      new Date('2021-03-04T05:06:07.008Z'),
+    ],
     ['$dateFromString onError', { $dateFromString: { dateString: 'nope', onError: 'bad' } }, 'bad'],
-    ['$dateToString with offset', { $dateToString: { date: '$d', format: '%H:%M', timezone: '+01:00' } }, '00:59'],
+    [
+      '$dateToString with offset',
+      { $dateToString: { date: '$d', format: '%H:%M', timezone: '+01:00' } },
+      '00:59',
+    ],
   ];
   it.each(cases)('%s', (_name, expression, expected) => {
     expect(plain(evaluateExpression(expression, doc))).toEqual(expected);
@@ -76,16 +154,21 @@ describe('evaluateExpression', () => {
   it('typed results: $divide yields double, $toLong long, decimal arithmetic stays decimal', () => {
     expect(bsonTypeName(evaluateExpression({ $divide: [new Int32(4), new Int32(2)] }, doc))).toBe('double');
     expect(bsonTypeName(evaluateExpression({ $toLong: '$a' }, doc))).toBe('long');
-    const sum = evaluateExpression({ $add: [Decimal128.fromString('0.1'), Decimal128.fromString('0.2')] }, doc);
+    const sum = evaluateExpression(
+      { $add: [Decimal128.fromString('0.1'), Decimal128.fromString('0.2')] },
+      doc,
+    );
     expect([bsonTypeName(sum), String(sum)]).toEqual(['decimal', '0.3']);
-    expect(String(evaluateExpression({ $multiply: [Long.fromString('9007199254740993'), new Int32(1)] }, doc))).toBe('9007199254740993');
+    expect(
+      String(evaluateExpression({ $multiply: [Long.fromString('9007199254740993'), new Int32(1)] }, doc)),
+    ).toBe('9007199254740993');
   });
 
   it.each([
     [{ $toInt: 'x' }, 241],
     [{ $switch: { branches: [{ case: false, then: 1 }] } }, 40066],
     [{ $add: ['$s', 1] }, 14],
-    [{ $add: [1] , $x: 1 }, 15983],
+    [{ $add: [1], $x: 1 }, 15983],
   ])('rejects %p', (expression, code) => {
     expect(() => evaluateExpression(expression, doc)).toThrow(expect.objectContaining({ code }));
   });
@@ -103,8 +186,18 @@ describe('extractIndexBounds', () => {
     ['$eq', { a: { $eq: 'x' } }, 'a', { eq: ['x'] }],
     ['$in', { a: { $in: [1, 2] } }, 'a', { eq: [1, 2] }],
     ['null equality', { a: null }, 'a', { eq: [null] }],
-    ['range inside the number bracket', { a: { $gt: 1, $lte: 9 } }, 'a', { min: 1, minInclusive: false, max: 9, maxInclusive: true }],
-    ['open range is bounded by the bracket', { a: { $gte: 'm' } }, 'a', { min: 'm', minInclusive: true, max: {}, maxInclusive: false }],
+    [
+      'range inside the number bracket',
+      { a: { $gt: 1, $lte: 9 } },
+      'a',
+      { min: 1, minInclusive: false, max: 9, maxInclusive: true },
+    ],
+    [
+      'open range is bounded by the bracket',
+      { a: { $gte: 'm' } },
+      'a',
+      { min: 'm', minInclusive: true, max: {}, maxInclusive: false },
+    ],
     ['inside $and', { $and: [{ b: 1 }, { a: 3 }] }, 'a', { eq: [3] }],
     ['other field', { b: 1 }, 'a', undefined],
     ['regex is not bounded', { a: /x/ }, 'a', undefined],
@@ -120,7 +213,10 @@ describe('extractIndexBounds', () => {
 describe('buildUpsertSeed', () => {
   it.each([
     [{ a: 1, b: { $gt: 1 } }, { a: 1 }],
-    [{ 'x.y': 'z', c: { $eq: 2 } }, { x: { y: 'z' }, c: 2 }],
+    [
+      { 'x.y': 'z', c: { $eq: 2 } },
+      { x: { y: 'z' }, c: 2 },
+    ],
     [{ $and: [{ a: 1 }, { b: { $in: [3] } }] }, { a: 1, b: 3 }],
     [{ a: /re/ }, {}],
   ])('seeds %p as %p', (filter, expected) => {
@@ -128,6 +224,8 @@ describe('buildUpsertSeed', () => {
   });
 
   it('rejects an ambiguous seed', () => {
-    expect(() => buildUpsertSeed({ $and: [{ a: 1 }, { a: 2 }] })).toThrow(expect.objectContaining({ code: 54 }));
+    expect(() => buildUpsertSeed({ $and: [{ a: 1 }, { a: 2 }] })).toThrow(
+      expect.objectContaining({ code: 54 }),
+    );
   });
 });

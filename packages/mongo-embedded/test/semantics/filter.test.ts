@@ -55,7 +55,11 @@ describe('compileFilter matches like MongoDB', () => {
     ['$in with null matches missing', { a: { $in: [null] } }, [5, 6]],
     ['$in with regex', { s: { $in: [/^ab/] } }, [1]],
     ['$nin', { a: { $nin: [1, null] } }, [2, 3]],
-    ['long $in list (hashed) across numeric types and null', { a: { $in: [new Double(2.5), 100, 101, 102, 103, 104, 105, 106, 107, Long.fromNumber(7), null] } }, [2, 4, 5, 6]],
+    [
+      'long $in list (hashed) across numeric types and null',
+      { a: { $in: [new Double(2.5), 100, 101, 102, 103, 104, 105, 106, 107, Long.fromNumber(7), null] } },
+      [2, 4, 5, 6],
+    ],
     ['$exists true', { n: { $exists: true } }, [1]],
     ['$exists false', { sub: { $exists: false } }, [3, 4, 5, 6]],
     ['dotted path into embedded doc', { 'sub.b': 3 }, [2]],

@@ -151,8 +151,14 @@ describe('applyUpdate operators', () => {
   });
 
   it('appends new fields in field-name order and keeps existing positions', () => {
-    expect(Object.keys(update({ _id: 1, m: 0 }, { $set: { z: 1, b: 1, m: 2 }, $inc: { a: 1 } }).doc)).toEqual(['_id', 'm', 'a', 'b', 'z']);
-    expect(Object.keys(update({ _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } }).doc)).toEqual(['_id', 'b', 'c']);
+    expect(Object.keys(update({ _id: 1, m: 0 }, { $set: { z: 1, b: 1, m: 2 }, $inc: { a: 1 } }).doc)).toEqual(
+      ['_id', 'm', 'a', 'b', 'z'],
+    );
+    expect(Object.keys(update({ _id: 1, a: 1, b: 2 }, { $rename: { a: 'c' } }).doc)).toEqual([
+      '_id',
+      'b',
+      'c',
+    ]);
   });
 
   it('$currentDate writes dates and timestamps', () => {
@@ -187,15 +193,47 @@ describe('applyUpdate operators', () => {
   });
 
   it('positional $ with an $elemMatch query', () => {
-    const result = update({ _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 2 }] }, { $inc: { 'a.$.c': 10 } }, { query: { a: { $elemMatch: { b: 1, c: 2 } } } }).doc;
-    expect(plain(result)).toEqual({ _id: 1, a: [{ b: 1, c: 1 }, { b: 1, c: 12 }] });
+    const result = update(
+      {
+        _id: 1,
+        a: [
+          { b: 1, c: 1 },
+          { b: 1, c: 2 },
+        ],
+      },
+      { $inc: { 'a.$.c': 10 } },
+      { query: { a: { $elemMatch: { b: 1, c: 2 } } } },
+    ).doc;
+    expect(plain(result)).toEqual({
+      _id: 1,
+      a: [
+        { b: 1, c: 1 },
+        { b: 1, c: 12 },
+      ],
+    });
   });
 
   it('nested $[i] and $[j] array filters', () => {
-    const result = update({ _id: 1, g: [{ k: 'x', v: [1, 5] }, { k: 'y', v: [5] }] }, { $set: { 'g.$[i].v.$[j]': 0 } }, {
-      arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }],
-    }).doc;
-    expect(plain(result)).toEqual({ _id: 1, g: [{ k: 'x', v: [1, 0] }, { k: 'y', v: [5] }] });
+    const result = update(
+      {
+        _id: 1,
+        g: [
+          { k: 'x', v: [1, 5] },
+          { k: 'y', v: [5] },
+        ],
+      },
+      { $set: { 'g.$[i].v.$[j]': 0 } },
+      {
+        arrayFilters: [{ 'i.k': 'x' }, { j: { $gte: 5 } }],
+      },
+    ).doc;
+    expect(plain(result)).toEqual({
+      _id: 1,
+      g: [
+        { k: 'x', v: [1, 0] },
+        { k: 'y', v: [5] },
+      ],
+    });
   });
 
   it('$[id] with arrayFilters', () => {
@@ -247,7 +285,13 @@ describe('applyUpdate errors', () => {
       /Cannot increment with non-numeric argument/,
     ],
     ['$mul on a string', { _id: 1, a: 'x' }, { $mul: { a: 2 } }, 14, /Cannot apply \$mul/],
-    ['$inc overflowing Int64', { _id: 1, a: Long.MAX_VALUE }, { $inc: { a: 1 } }, 2, /Failed to apply \$inc operations to current value \(\(NumberLong\)9223372036854775807\)/],
+    [
+      '$inc overflowing Int64',
+      { _id: 1, a: Long.MAX_VALUE },
+      { $inc: { a: 1 } },
+      2,
+      /Failed to apply \$inc operations to current value \(\(NumberLong\)9223372036854775807\)/,
+    ],
     [
       'path through a scalar',
       { _id: 1, a: 1 },
@@ -315,7 +359,7 @@ describe('applyUpdate errors', () => {
     ],
     ['pipeline with $match', { _id: 1 }, [{ $match: {} }], 72, /not allowed to be used within an update/],
   ];
-  it.each(cases)("%s", (...[_name, doc, spec, code, message, extra]) => {
+  it.each(cases)('%s', (...[_name, doc, spec, code, message, extra]) => {
     expect(() => update(doc, spec, extra ?? {})).toThrow(
       expect.objectContaining({ code, message: expect.stringMatching(message) }),
     );

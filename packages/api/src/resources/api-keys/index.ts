@@ -53,6 +53,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         method: 'post',
         path: '/apps/:appId/api-keys',
         operationId: 'createApiKey',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'Create an API key (the key is returned only in this response)',
         request: {
           params: z.object({ appId: objectId }),
@@ -104,6 +105,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         method: 'get',
         path: '/apps/:appId/api-keys',
         operationId: 'listApiKeys',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'API keys of an app (without the keys)',
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(z.array(apiKeySchema), 'The keys') },
@@ -117,6 +119,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         method: 'delete',
         path: '/apps/:appId/api-keys/:keyId',
         operationId: 'revokeApiKey',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'Revoke an API key',
         request: { params: z.object({ appId: objectId, keyId: objectId }) },
         responses: { 204: emptyResponse('The key no longer works') },

@@ -1,43 +1,36 @@
 import { z } from 'zod';
-import { NotFoundError, type App } from '@conman/core';
+import { NotFoundError, appSettingsPatchSchema, type Logger } from '@conman/core';
 import type { AccessControl } from '@conman/auth';
-import type { AppsRepository, MembershipsRepository } from '@conman/db';
+import type {
+  AppsRepository,
+  AuditLog,
+  EnvironmentsRepository,
+  MembershipsRepository,
+  inTransaction,
+} from '@conman/db';
+import type { GitAdapter } from '@conman/git';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
+import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
-import { authorizedCaller, callerOf } from '../auth/caller';
+import { actorOf, authorizedCaller, callerOf, userCallerOf } from '../auth/caller';
+import { createApp } from './create-app';
+import { appSchema, appView, createAppBody } from './schemas';
+import { updateAppSettings } from './update-settings';
+
+export { appSchema } from './schemas';
 
 export interface AppsModuleDependencies {
+  client: Parameters<typeof inTransaction>[0];
   access: AccessControl;
   apps: AppsRepository;
   memberships: MembershipsRepository;
+  environments: EnvironmentsRepository;
+  audit: AuditLog;
+  git: GitAdapter;
+  logger: Logger;
 }
 
-export const appSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    repo_path: z.string(),
-    integration_branch: z.string(),
-    settings: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .meta({ id: 'App' });
-
-function appView(app: App): z.output<typeof appSchema> {
-  return {
-    id: app.id,
-    name: app.name,
-    repo_path: app.repoPath,
-    integration_branch: app.integrationBranch,
-    settings: { ...app.settings },
-    created_at: app.createdAt.toISOString(),
-    updated_at: app.updatedAt.toISOString(),
-  };
-}
-
-/** Reading apps: the caller's apps (platform admins: all; API keys: their own) and one app. */
+/** Apps: the caller's apps (platform admins: all; API keys: their own), one app, creation, settings. */
 export function appsModule(deps: AppsModuleDependencies): ApiModule {
   return {
     name: 'apps',
@@ -47,6 +40,7 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         method: 'get',
         path: '/apps',
         operationId: 'listApps',
+        access: { kind: 'authenticated' },
         summary: 'Apps the caller belongs to (all apps for platform admins)',
         responses: { 200: dataResponse(z.array(appSchema), 'The apps, by name') },
         errors: ['unauthorized'],
@@ -59,9 +53,33 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         },
       }),
       defineRoute({
+        method: 'post',
+        path: '/apps',
+        operationId: 'createApp',
+        access: { kind: 'platform', capability: 'create_app' },
+        summary:
+          'Create an app on a new (seed) or existing Git repository; the creator becomes its app_admin',
+        request: { body: createAppBody },
+        responses: { 201: dataResponse(appSchema, 'The app') },
+        errors: ['unauthorized', 'forbidden', 'conflict', 'git_error', 'unavailable'],
+        handler: async ({ body, request }) => {
+          // API keys are refused (403): only platform admins, who are users, create apps.
+          const caller = await userCallerOf(deps.access, request);
+          deps.access.authorizePlatform(caller, 'create_app');
+          const { user } = caller;
+          const app = await createApp(deps, body, {
+            userId: user.id,
+            actor: actorOf(caller),
+            signature: { name: user.name, email: user.email },
+          });
+          return created(appView(app));
+        },
+      }),
+      defineRoute({
         method: 'get',
         path: '/apps/:appId',
         operationId: 'getApp',
+        access: { kind: 'app', capability: 'read_app' },
         summary: 'One app with its settings',
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(appSchema, 'The app') },
@@ -71,6 +89,20 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
           const app = await deps.apps.findById(params.appId);
           if (!app) throw new NotFoundError('App not found');
           return ok(appView(app));
+        },
+      }),
+      defineRoute({
+        method: 'patch',
+        path: '/apps/:appId/settings',
+        operationId: 'updateAppSettings',
+        access: { kind: 'app', capability: 'manage_app' },
+        summary: 'Change some settings of an app (named settings are replaced whole)',
+        request: { params: z.object({ appId: objectId }), body: appSettingsPatchSchema },
+        responses: { 200: dataResponse(appSchema, 'The app with its new settings') },
+        errors: ['unauthorized', 'forbidden', 'not_found'],
+        handler: async ({ params, body, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+          return ok(appView(await updateAppSettings(deps, params.appId, body, actorOf(caller))));
         },
       }),
     ],

@@ -39,6 +39,7 @@ export function auditModule(deps: { access: AccessControl; audit: AuditLog }): A
         method: 'get',
         path: '/apps/:appId/audit',
         operationId: 'listAuditEvents',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'Audit events of an app, newest first',
         request: {
           params: z.object({ appId: objectId }),

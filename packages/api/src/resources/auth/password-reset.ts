@@ -44,6 +44,9 @@ export const FORGOT_PASSWORD_LIMITS = {
   perEmail: { name: 'forgot:email', limit: 5, windowSeconds: 900 },
 };
 
+/** Audit actor of reset requests: they come from unauthenticated callers. */
+export const FORGOT_PASSWORD_ACTOR = { type: 'system', id: 'forgot-password' } as const;
+
 const forgotAnswer = { message: 'If an account exists for this email, a reset link has been sent.' };
 const forgotAnswerSchema = z.object({ message: z.string() }).meta({ id: 'ForgotPasswordAnswer' });
 
@@ -56,8 +59,22 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
     if (!user) return;
     const { token, hash } = issueOpaqueToken();
     const link = `${deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    const expiresAt = new Date(Date.now() + PASSWORD_RESET_TTL_MS);
     await inTransaction(deps.client, async (session) => {
-      await deps.resetTokens.create(user.id, hash, new Date(Date.now() + PASSWORD_RESET_TTL_MS), { session });
+      await deps.resetTokens.create(user.id, hash, expiresAt, { session });
+      // The requester is not authenticated (anyone may ask for anyone), so the actor is the system
+      // acting on an anonymous request; the request context (id, IP, user agent) tells who asked.
+      await deps.audit.record(
+        {
+          appId: null,
+          actor: FORGOT_PASSWORD_ACTOR,
+          entityType: 'user',
+          entityId: user.id,
+          action: 'user.password_reset_requested',
+          after: { expires_at: expiresAt },
+        },
+        session,
+      );
       await deps.outbox.enqueue(
         {
           to: user.email,
@@ -76,6 +93,7 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
         method: 'post',
         path: '/auth/forgot-password',
         operationId: 'forgotPassword',
+        access: { kind: 'public' },
         summary: 'Email a password reset link (same answer whether or not the account exists)',
         request: { body: z.strictObject({ email: z.string().min(3).max(254) }) },
         responses: { 202: dataResponse(forgotAnswerSchema, 'Always the same answer') },
@@ -98,6 +116,7 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
         method: 'post',
         path: '/auth/reset-password',
         operationId: 'resetPassword',
+        access: { kind: 'public' },
         summary: 'Set a new password with a reset token; signs the account out everywhere',
         request: {
           body: z.strictObject({ token: z.string().min(16).max(200), password: z.string().min(1).max(1024) }),

@@ -59,6 +59,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         method: 'get',
         path: '/apps/:appId/environments',
         operationId: 'listEnvironments',
+        access: { kind: 'app', capability: 'read_app' },
         summary: 'Environments of an app, by position',
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
@@ -72,6 +73,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         method: 'patch',
         path: '/apps/:appId/environments',
         operationId: 'replaceEnvironments',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'Set the environments: listed ids are updated in place, new entries added, the rest removed',
         request: {
           params: z.object({ appId: objectId }),
@@ -92,6 +94,15 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
               throw new ConflictError('The environment named by canonical_env_id cannot be removed', {
                 environment_id: canonical,
               });
+            }
+            // canonical_env_id and the is_canonical flags name the same environment: once it is set,
+            // it moves only through PATCH settings, so a set that flags another one (or none) is refused.
+            const flagged = body.environments.filter((env) => env.is_canonical);
+            if (canonical !== null && (flagged.length !== 1 || flagged[0]?.id !== canonical)) {
+              throw new ConflictError(
+                'The canonical environment must stay flagged is_canonical; change it with PATCH settings canonical_env_id',
+                { environment_id: canonical },
+              );
             }
             const before = await deps.environments.listForApp(params.appId, session);
             const after = await deps.environments.replaceSet(
@@ -117,6 +128,24 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
               },
               session,
             );
+            const newCanonical = after.find((env) => env.isCanonical)?.id ?? null;
+            if (canonical === null && newCanonical !== null) {
+              // The first environment flagged canonical becomes the app's canonical_env_id.
+              const settings = { ...app.settings, canonical_env_id: newCanonical };
+              await deps.apps.updateSettings(params.appId, settings, { session });
+              await deps.audit.record(
+                {
+                  appId: params.appId,
+                  actor: actorOf(caller),
+                  entityType: 'app',
+                  entityId: params.appId,
+                  action: 'app.settings_updated',
+                  before: app.settings,
+                  after: settings,
+                },
+                session,
+              );
+            }
             return after;
           });
           return ok(result.map(environmentView));

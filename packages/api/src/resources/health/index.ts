@@ -19,6 +19,7 @@ export function healthModule({ probes, probeTimeoutMs }: HealthModuleOptions): A
         method: 'get',
         path: '/health',
         operationId: 'getHealth',
+        access: { kind: 'public' },
         summary: 'Liveness: 200 while the process serves requests',
         responses: { 200: dataResponse(livenessSchema, 'The process is serving') },
         handler: () => ok({ status: 'ok' as const }),
@@ -27,6 +28,7 @@ export function healthModule({ probes, probeTimeoutMs }: HealthModuleOptions): A
         method: 'get',
         path: '/health/ready',
         operationId: 'getReadiness',
+        access: { kind: 'public' },
         summary: 'Readiness: checks every dependency with a short timeout',
         description:
           'Answers 503 `unavailable` with per-component status in `details.components` when one is down.',

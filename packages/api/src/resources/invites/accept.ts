@@ -73,6 +73,7 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
         method: 'post',
         path: '/auth/accept-invite',
         operationId: 'acceptInvite',
+        access: { kind: 'public' },
         summary: 'Accept an invite: create the account (or confirm an existing one) and join the app',
         request: { body: acceptInviteBody },
         responses: { 200: dataResponse(acceptedInviteSchema, 'The membership created') },
@@ -106,7 +107,7 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
             );
             return { user, membership, accountCreated: account.kind === 'new' };
           });
-          deps.roles.invalidate(result.membership.appId, result.user.id);
+          await deps.roles.invalidate(result.membership.appId, result.user.id);
           return ok({
             user_id: result.user.id,
             app_id: result.membership.appId,

@@ -59,6 +59,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         method: 'get',
         path: '/apps/:appId/members',
         operationId: 'listMembers',
+        access: { kind: 'app', capability: 'read_app' },
         summary: 'Members of an app',
         request: { params: z.object({ appId: objectId }), query: paginationQuery },
         responses: { 200: pageResponse(memberSchema, 'A page of members') },
@@ -81,6 +82,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         method: 'patch',
         path: '/apps/:appId/members/:userId',
         operationId: 'changeMemberRole',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: "Change a member's role",
         request: { params: memberParams, body: z.strictObject({ role: z.enum(ROLES) }) },
         responses: { 200: dataResponse(memberSchema, 'The member with the new role') },
@@ -106,7 +108,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
               session,
             );
           });
-          deps.roles.invalidate(params.appId, params.userId);
+          await deps.roles.invalidate(params.appId, params.userId);
           return ok(await memberView(params.appId, params.userId));
         },
       }),
@@ -114,6 +116,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         method: 'delete',
         path: '/apps/:appId/members/:userId',
         operationId: 'removeMember',
+        access: { kind: 'app', capability: 'manage_app' },
         summary: 'Remove a member from an app',
         request: { params: memberParams },
         responses: { 204: emptyResponse('The member is removed') },
@@ -135,7 +138,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
               session,
             );
           });
-          deps.roles.invalidate(params.appId, params.userId);
+          await deps.roles.invalidate(params.appId, params.userId);
           return noContent();
         },
       }),

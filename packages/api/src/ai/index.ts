@@ -1,0 +1,6 @@
+export {
+  createChangesetAssistant,
+  DEFAULT_AI_TIMEOUT_MS,
+  type ChangesetAssistant,
+  type ChangesetAssistantOptions,
+} from './assistant';

@@ -1,0 +1,283 @@
+import type { Logger } from '@conman/core';
+import {
+  AccessControl,
+  RateLimiter,
+  RoleResolver,
+  SessionService,
+  type RateLimitRule,
+  type RoleInvalidationBus,
+} from '@conman/auth';
+import {
+  ApiKeysRepository,
+  AppsRepository,
+  AuditLog,
+  ChangesetCommentsRepository,
+  ChangesetReviewsRepository,
+  ChangesetRevisionsRepository,
+  ChangesetsRepository,
+  EnvironmentsRepository,
+  InvitesRepository,
+  JobLogStore,
+  JobStore,
+  MailOutbox,
+  MembershipsRepository,
+  NotificationPreferencesRepository,
+  PasswordResetTokensRepository,
+  QueueCounters,
+  SessionsRepository,
+  UsersRepository,
+  WorkspacesRepository,
+  type MongoConnection,
+} from '@conman/db';
+import type { GitAdapter } from '@conman/git';
+import type { JobProducer } from '@conman/jobs';
+import type { ApiModule } from './platform/route';
+import { LOGIN_LIMITS, authModule } from './resources/auth';
+import { FORGOT_PASSWORD_LIMITS, passwordResetModule } from './resources/auth/password-reset';
+import { meModule } from './resources/me';
+import { membersModule } from './resources/members';
+import { auditModule } from './resources/audit';
+import { apiKeysModule } from './resources/api-keys';
+import { auditedApiKeyLookup } from './resources/api-keys/usage';
+import { appsModule } from './resources/apps';
+import { environmentsModule } from './resources/environments';
+import { invitesModule } from './resources/invites';
+import { jobsModule } from './resources/jobs';
+import { acceptInviteModule } from './resources/invites/accept';
+import { WorkspaceService, workspacesModule } from './resources/workspaces';
+import {
+  changesetHeadMovedListener,
+  changesetsModule,
+  type ChangesetsModuleDependencies,
+} from './resources/changesets';
+import { queueModule } from './resources/queue';
+import { createChangesetAssistant } from './ai';
+
+type Limits = { perIp: RateLimitRule; perEmail: RateLimitRule };
+
+/** What every Conman API process needs to build its resource modules. */
+export interface ConmanApiContext {
+  mongo: Pick<MongoConnection, 'db' | 'client'>;
+  /** The Redis client shared by the rate limiter's counters. */
+  redis: ConstructorParameters<typeof RateLimiter>[0];
+  git: GitAdapter;
+  /** Enqueues and cancels jobs; built by the process (it owns the BullMQ/Redis connections). */
+  jobProducer: JobProducer;
+  logger: Logger;
+  jwtSecret: string;
+  /** Session lifetime; the SessionService default (24 h) when absent. */
+  jwtTtlSeconds?: number;
+  /** CONMAN_PUBLIC_URL without a trailing slash, for links in mail. */
+  publicUrl: string;
+  /** Redis key prefix of the rate-limit counters (tests isolate themselves with their own). */
+  rateLimitPrefix?: string;
+  loginLimits?: Limits;
+  forgotPasswordLimits?: Limits;
+  /** Accept-invite attempts per client IP; the module's default (10 per minute) when absent. */
+  acceptInviteLimitPerIp?: RateLimitRule;
+  /**
+   * Carries role-cache invalidations between server processes (Redis pub/sub, built by the server);
+   * without it a role change reaches other processes within the cache TTL.
+   */
+  roleInvalidation?: RoleInvalidationBus;
+  /** CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (SPEC §6.13). */
+  ai?: { baseUrl?: string | undefined; apiKey?: string | undefined; model?: string | undefined };
+}
+
+/** The repositories and services behind the modules, exposed so callers (tests, tools) can use them. */
+export interface ConmanServices {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  memberships: MembershipsRepository;
+  apiKeys: ApiKeysRepository;
+  apps: AppsRepository;
+  environments: EnvironmentsRepository;
+  audit: AuditLog;
+  invites: InvitesRepository;
+  outbox: MailOutbox;
+  jobs: JobStore;
+  jobLogs: JobLogStore;
+  roles: RoleResolver;
+  sessionService: SessionService;
+  access: AccessControl;
+  rateLimiter: RateLimiter;
+  workspaces: WorkspacesRepository;
+  /** Working state, commits and syncs of workspaces; changesets set its `onHeadMoved` listener. */
+  workspaceService: WorkspaceService;
+  changesets: ChangesetsRepository;
+  changesetRevisions: ChangesetRevisionsRepository;
+  changesetReviews: ChangesetReviewsRepository;
+  changesetComments: ChangesetCommentsRepository;
+  queueCounters: QueueCounters;
+}
+
+export function createConmanServices(context: ConmanApiContext): ConmanServices {
+  const { db } = context.mongo;
+  const users = new UsersRepository(db);
+  const sessions = new SessionsRepository(db);
+  const memberships = new MembershipsRepository(db);
+  const apiKeys = new ApiKeysRepository(db);
+  const roles = new RoleResolver({
+    memberships,
+    ...(context.roleInvalidation && { bus: context.roleInvalidation }),
+  });
+  const audit = new AuditLog(db);
+  const sessionService = new SessionService({
+    users,
+    sessions,
+    jwtSecret: context.jwtSecret,
+    ...(context.jwtTtlSeconds !== undefined && { ttlSeconds: context.jwtTtlSeconds }),
+  });
+  const apps = new AppsRepository(db);
+  const workspaces = new WorkspacesRepository(db);
+  const services: ConmanServices = {
+    users,
+    sessions,
+    memberships,
+    apiKeys,
+    apps,
+    environments: new EnvironmentsRepository(db),
+    audit,
+    invites: new InvitesRepository(db),
+    outbox: new MailOutbox(db),
+    jobs: new JobStore(db),
+    jobLogs: new JobLogStore(db),
+    roles,
+    sessionService,
+    access: new AccessControl({
+      sessions: sessionService,
+      apiKeys: auditedApiKeyLookup({ client: context.mongo.client, apiKeys, audit, logger: context.logger }),
+      roles,
+    }),
+    rateLimiter: new RateLimiter(context.redis, context.rateLimitPrefix),
+    workspaces,
+    workspaceService: new WorkspaceService({
+      client: context.mongo.client,
+      git: context.git,
+      workspaces,
+      users,
+      audit,
+      apps,
+    }),
+    changesets: new ChangesetsRepository(db),
+    changesetRevisions: new ChangesetRevisionsRepository(db),
+    changesetReviews: new ChangesetReviewsRepository(db),
+    changesetComments: new ChangesetCommentsRepository(db),
+    queueCounters: new QueueCounters(db),
+  };
+  // A checkpoint or sync of a workspace under review freezes the next revision (SPEC §6.3).
+  services.workspaceService.onHeadMoved = changesetHeadMovedListener(
+    changesetDependencies(context, services),
+  );
+  return services;
+}
+
+function changesetDependencies(
+  context: ConmanApiContext,
+  services: ConmanServices,
+): ChangesetsModuleDependencies {
+  return {
+    client: context.mongo.client,
+    access: services.access,
+    apps: services.apps,
+    changesets: services.changesets,
+    revisions: services.changesetRevisions,
+    reviews: services.changesetReviews,
+    comments: services.changesetComments,
+    queueCounters: services.queueCounters,
+    jobs: services.jobs,
+    producer: context.jobProducer,
+    git: context.git,
+    audit: services.audit,
+    workspaces: services.workspaceService,
+    assistant: createChangesetAssistant({
+      ...(context.ai?.baseUrl !== undefined && { baseUrl: context.ai.baseUrl }),
+      ...(context.ai?.apiKey !== undefined && { apiKey: context.ai.apiKey }),
+      ...(context.ai?.model !== undefined && { model: context.ai.model }),
+      logger: context.logger,
+    }),
+    logger: context.logger,
+  };
+}
+
+/** Every resource module of the Conman API, wired to one set of services: the single place modules are composed. */
+export function conmanModules(context: ConmanApiContext, services: ConmanServices): ApiModule[] {
+  const { logger, publicUrl } = context;
+  const { client, db } = context.mongo;
+  const { access, audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
+  return [
+    authModule({
+      client,
+      sessionService: services.sessionService,
+      sessions,
+      access,
+      rateLimiter,
+      audit,
+      logger,
+      loginLimits: context.loginLimits ?? LOGIN_LIMITS,
+    }),
+    meModule({
+      client,
+      access,
+      memberships,
+      preferences: new NotificationPreferencesRepository(db),
+      audit,
+    }),
+    membersModule({ client, access, roles, memberships, users, audit }),
+    auditModule({ access, audit }),
+    apiKeysModule({ client, access, apiKeys: services.apiKeys, audit }),
+    appsModule({
+      client,
+      access,
+      apps,
+      memberships,
+      environments: services.environments,
+      audit,
+      git: context.git,
+      logger,
+    }),
+    environmentsModule({ client, access, apps, environments: services.environments, audit }),
+    invitesModule({ client, access, apps, invites, outbox, audit, publicUrl }),
+    jobsModule({
+      client,
+      access,
+      apps,
+      jobs: services.jobs,
+      jobLogs: services.jobLogs,
+      producer: context.jobProducer,
+      git: context.git,
+      audit,
+    }),
+    acceptInviteModule({
+      client,
+      invites,
+      users,
+      memberships,
+      roles,
+      audit,
+      rateLimiter,
+      ...(context.acceptInviteLimitPerIp !== undefined && { limitPerIp: context.acceptInviteLimitPerIp }),
+    }),
+    workspacesModule({ access, apps, service: services.workspaceService }),
+    changesetsModule(changesetDependencies(context, services)),
+    queueModule({
+      client,
+      access,
+      changesets: services.changesets,
+      queueCounters: services.queueCounters,
+      audit,
+    }),
+    passwordResetModule({
+      client,
+      users,
+      sessions,
+      resetTokens: new PasswordResetTokensRepository(db),
+      outbox,
+      audit,
+      rateLimiter,
+      logger,
+      publicUrl,
+      limits: context.forgotPasswordLimits ?? FORGOT_PASSWORD_LIMITS,
+    }),
+  ];
+}

@@ -1,0 +1,113 @@
+import { ValidationError, type App, type AuditActor, type GitSignature, type Logger } from '@conman/core';
+import type { GitAdapter } from '@conman/git';
+import { inTransaction, type AppsRepository, type AuditLog, type MembershipsRepository } from '@conman/db';
+import type { CreateAppBody } from './schemas';
+
+export interface CreateAppDependencies {
+  client: Parameters<typeof inTransaction>[0];
+  git: GitAdapter;
+  apps: AppsRepository;
+  memberships: MembershipsRepository;
+  audit: AuditLog;
+  logger: Logger;
+}
+
+export interface AppCreator {
+  userId: string;
+  actor: AuditActor;
+  signature: GitSignature;
+}
+
+function readme(name: string): Buffer {
+  return Buffer.from(`# ${name}\n\nConfiguration repository managed by Conman.\n`, 'utf8');
+}
+
+/**
+ * SPEC §6.1 app creation. One transaction inserts the app (its unique name and repo_path indexes claim
+ * both before any Git work, so a duplicate never touches the disk), the creator's app_admin membership
+ * and the audit event; the Git step runs inside it, last. A Git failure aborts the transaction (no app);
+ * a commit failure after the Git step removes the repository this request created. A repository that
+ * existed before the request is never removed.
+ */
+export async function createApp(
+  deps: CreateAppDependencies,
+  input: CreateAppBody,
+  creator: AppCreator,
+): Promise<App> {
+  const integrationRef = `refs/heads/${input.integration_branch}`;
+  // withTransaction may run the callback again on a transient error: the Git step runs once.
+  const git = { done: false, createdRepository: false, headSha: null as string | null };
+
+  const gitStep = async (): Promise<void> => {
+    if (git.done) return;
+    if (input.seed) {
+      await deps.git.createRepository(input.repo_path, { defaultBranch: input.integration_branch });
+      git.createdRepository = true;
+      git.headSha = await deps.git.commitToBranch(input.repo_path, {
+        ref: integrationRef,
+        expectedOldSha: null,
+        parent: null,
+        changes: [{ action: 'write', path: 'README.md', content: readme(input.name) }],
+        message: `Create ${input.name}`,
+        author: creator.signature,
+      });
+    } else {
+      if (!(await deps.git.repositoryExists(input.repo_path))) {
+        throw new ValidationError('No Git repository exists at repo_path; send seed: true to create one', {
+          fields: [{ path: 'body.repo_path', message: 'No repository here', code: 'not_found' }],
+        });
+      }
+      git.headSha = await deps.git.resolveRef(input.repo_path, integrationRef);
+      if (git.headSha === null) {
+        throw new ValidationError(`The repository has no branch ${input.integration_branch}`, {
+          fields: [{ path: 'body.integration_branch', message: 'No such branch', code: 'not_found' }],
+        });
+      }
+    }
+    git.done = true;
+  };
+
+  try {
+    return await inTransaction(deps.client, async (session) => {
+      const app = await deps.apps.create(
+        { name: input.name, repoPath: input.repo_path, integrationBranch: input.integration_branch },
+        { session },
+      );
+      await deps.memberships.add(app.id, creator.userId, 'app_admin', { session });
+      await gitStep();
+      await deps.audit.record(
+        {
+          appId: app.id,
+          actor: creator.actor,
+          entityType: 'app',
+          entityId: app.id,
+          action: 'app.created',
+          after: {
+            name: app.name,
+            repo_path: app.repoPath,
+            integration_branch: app.integrationBranch,
+            seeded: input.seed,
+            creator_role: 'app_admin',
+          },
+          gitSha: git.headSha,
+        },
+        session,
+      );
+      return app;
+    });
+  } catch (error) {
+    if (git.createdRepository) await removeCreatedRepository(deps, input.repo_path);
+    throw error;
+  }
+}
+
+async function removeCreatedRepository(deps: CreateAppDependencies, repoPath: string): Promise<void> {
+  try {
+    await deps.git.removeRepository(repoPath);
+  } catch (error) {
+    deps.logger.error('could not remove the repository of a failed app creation', {
+      repo_path: repoPath,
+      error: (error as Error).message,
+    });
+  }
+}

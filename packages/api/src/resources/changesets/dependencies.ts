@@ -1,0 +1,50 @@
+import type { Analysis, AnalysisContext, App, AuditActor, Logger, Workspace } from '@conman/core';
+import type { AccessControl } from '@conman/auth';
+import type {
+  AppsRepository,
+  AuditLog,
+  ChangesetCommentsRepository,
+  ChangesetReviewsRepository,
+  ChangesetRevisionsRepository,
+  ChangesetsRepository,
+  JobStore,
+  QueueCounters,
+  inTransaction,
+} from '@conman/db';
+import type { GitAdapter } from '@conman/git';
+import type { JobProducer } from '@conman/jobs';
+
+/** What changesets need from workspaces (implemented by `WorkspaceService`). */
+export interface ChangesetWorkspaces {
+  get(appId: string, workspaceId: string): Promise<Workspace>;
+  commitWorkingState(
+    app: App,
+    workspace: Workspace,
+    message: string,
+    actor: AuditActor,
+  ): Promise<{ headSha: string; committed: boolean }>;
+}
+
+/** The analyze/chat engine (`createChangesetAssistant` of `api/src/ai`). */
+export interface ChangesetAnalysisAssistant {
+  analyze(context: AnalysisContext): Promise<Analysis & { source: 'builtin' | 'model' }>;
+  chat(context: AnalysisContext, message: string): Promise<{ answer: string; source: 'builtin' | 'model' }>;
+}
+
+export interface ChangesetsModuleDependencies {
+  client: Parameters<typeof inTransaction>[0];
+  access: AccessControl;
+  apps: AppsRepository;
+  changesets: ChangesetsRepository;
+  revisions: ChangesetRevisionsRepository;
+  reviews: ChangesetReviewsRepository;
+  comments: ChangesetCommentsRepository;
+  queueCounters: QueueCounters;
+  jobs: JobStore;
+  producer: JobProducer;
+  git: GitAdapter;
+  audit: AuditLog;
+  workspaces: ChangesetWorkspaces;
+  assistant: ChangesetAnalysisAssistant;
+  logger: Logger;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ConflictError, ValidationError } from '@conman/core';
+import { inTransaction } from '@conman/db';
+import type { AccessControl } from '@conman/auth';
+import type { AuditLog, ChangesetsRepository, QueueCounters } from '@conman/db';
+import { objectId } from '../../platform/common-schemas';
+import { ok } from '../../platform/replies';
+import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { actorOf, authorizedCaller } from '../auth/caller';
+import { changesetSchema, changesetView } from '../changesets/schemas';
+
+export interface QueueModuleDependencies {
+  client: Parameters<typeof inTransaction>[0];
+  access: AccessControl;
+  changesets: ChangesetsRepository;
+  queueCounters: QueueCounters;
+  audit: AuditLog;
+}
+
+const appParams = z.object({ appId: objectId });
+
+/** GET A/queue and POST A/queue/reorder (SPEC §6.4, §11). */
+export function queueModule(deps: QueueModuleDependencies): ApiModule {
+  return {
+    name: 'queue',
+    description: 'Approved changesets waiting to be released, in order',
+    routes: [
+      defineRoute({
+        method: 'get',
+        path: '/apps/:appId/queue',
+        operationId: 'getQueue',
+        access: { kind: 'app', capability: 'read_app' },
+        summary: 'The queued changesets by position',
+        request: { params: appParams },
+        responses: { 200: dataResponse(z.array(changesetSchema), 'The queue, first position first') },
+        errors: ['unauthorized', 'not_found'],
+        handler: async ({ params, request }) => {
+          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+          return ok((await deps.changesets.listQueued(params.appId)).map(changesetView));
+        },
+      }),
+      defineRoute({
+        method: 'post',
+        path: '/apps/:appId/queue/reorder',
+        operationId: 'reorderQueue',
+        access: { kind: 'app', capability: 'assemble_release' },
+        summary: 'Reorder the queue: the ids must be exactly the queued changesets, in the new order',
+        request: {
+          params: appParams,
+          body: z.strictObject({ changeset_ids: z.array(objectId).max(10_000) }),
+        },
+        responses: { 200: dataResponse(z.array(changesetSchema), 'The queue in its new order') },
+        errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
+        handler: async ({ params, body, request }) => {
+          const caller = await authorizedCaller(deps.access, request, params.appId, 'assemble_release');
+          const ids = body.changeset_ids;
+          if (new Set(ids).size !== ids.length) throw new ValidationError('A changeset id is listed twice');
+          const queue = await inTransaction(deps.client, async (session) => {
+            const before = await deps.changesets.listQueued(params.appId, session);
+            const current = new Set(before.map((changeset) => changeset.id));
+            if (ids.length !== current.size || ids.some((id) => !current.has(id))) {
+              throw new ConflictError('changeset_ids must list exactly the changesets in the queue', {
+                queue: before.map((changeset) => changeset.id),
+              });
+            }
+            await deps.changesets.renumberQueue(params.appId, ids, session);
+            await deps.queueCounters.reset(params.appId, ids.length, session);
+            const after = await deps.changesets.listQueued(params.appId, session);
+            await deps.audit.record(
+              {
+                appId: params.appId,
+                actor: actorOf(caller),
+                entityType: 'queue',
+                entityId: params.appId,
+                action: 'queue.reordered',
+                before: before.map((changeset) => changeset.id),
+                after: after.map((changeset) => changeset.id),
+              },
+              session,
+            );
+            return after;
+          });
+          return ok(queue.map(changesetView));
+        },
+      }),
+    ],
+  };
+}

@@ -1,0 +1,24 @@
+import type { ApiModule } from '../../platform/route';
+import type { WorkspacesModuleDependencies } from './context';
+import { fileRoutes } from './files';
+import { treeRoutes } from './tree';
+import { workspaceRoutes } from './workspaces';
+
+export type { WorkspacesModuleDependencies } from './context';
+export {
+  WorkspaceService,
+  type HeadMovedListener,
+  type WorkspaceActor,
+  type WorkspaceServiceDependencies,
+  type DbSession,
+} from './service';
+export { NO_DEPLOYMENTS, type CanonicalReleaseSource } from './baseline';
+
+/** Workspaces (SPEC §6.2): records, files and tree of the working state. */
+export function workspacesModule(deps: WorkspacesModuleDependencies): ApiModule {
+  return {
+    name: 'workspaces',
+    description: 'Personal branches for editing, with an autosaved working state',
+    routes: [...workspaceRoutes(deps), ...fileRoutes(deps), ...treeRoutes(deps)],
+  };
+}

@@ -1,0 +1,113 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { extensionOf } from './classify';
+import { childPointer, parentPointer } from './pointer';
+import { LineIndex } from './text';
+
+export type StructuredFormat = 'json' | 'yaml';
+
+export interface ParsedStructure {
+  value: unknown;
+  /** Source offsets `[start, end)` of each key path (a map entry spans its key through its value). */
+  positions: Map<string, [number, number]>;
+  lines: LineIndex;
+}
+
+export function structuredFormat(path: string): StructuredFormat | undefined {
+  const extension = extensionOf(path);
+  if (extension === 'json') return 'json';
+  if (extension === 'yaml' || extension === 'yml') return 'yaml';
+  return undefined;
+}
+
+/**
+ * Parses a JSON or YAML file. JSON values come from `JSON.parse` (so YAML-only syntax such as
+ * comments or trailing commas is still a JSON parse error); positions come from `yaml`'s
+ * `parseDocument`, JSON being YAML 1.2 flow syntax. JSON text never holds a raw tab inside a string,
+ * so tabs are turned into spaces (YAML forbids tab indentation) without moving any offset. If YAML
+ * cannot read a valid JSON file, its changes simply carry no line numbers.
+ */
+export function parseStructured(
+  text: string,
+  format: StructuredFormat,
+): { ok: true; parsed: ParsedStructure } | { ok: false; error: string } {
+  const lines = new LineIndex(text);
+  if (format === 'json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, error: `invalid JSON: ${(error as Error).message}` };
+    }
+    const document = parseDocument(text.replace(/\t/g, ' '), { uniqueKeys: false, prettyErrors: false });
+    const positions = new Map<string, [number, number]>();
+    if (document.errors.length === 0) collectPositions(document.contents, '', positions, text.length);
+    return { ok: true, parsed: { value, positions, lines } };
+  }
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    return { ok: false, error: `invalid YAML: ${(document.errors[0]?.message ?? '').split('\n')[0]}` };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    return { ok: false, error: `invalid YAML: ${(error as Error).message}` };
+  }
+  const positions = new Map<string, [number, number]>();
+  collectPositions(document.contents, '', positions, text.length);
+  return { ok: true, parsed: { value: value ?? null, positions, lines } };
+}
+
+function collectPositions(
+  node: YamlNode | null,
+  pointer: string,
+  positions: Map<string, [number, number]>,
+  textLength: number,
+): void {
+  if (pointer === '') positions.set('', node?.range ? [node.range[0], node.range[1]] : [0, textLength]);
+  if (!node || isAlias(node) || isScalar(node)) return;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = pair.key as YamlNode | null;
+      const value = pair.value as YamlNode | null;
+      const keyText = isScalar(key) ? String(key.value ?? '') : String(key ?? '');
+      const child = childPointer(pointer, keyText);
+      const start = key?.range?.[0] ?? value?.range?.[0];
+      const end = value?.range && value.range[1] > value.range[0] ? value.range[1] : key?.range?.[1];
+      if (start !== undefined && end !== undefined) positions.set(child, [start, end]);
+      collectPositions(value, child, positions, textLength);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => {
+      const child = childPointer(pointer, index);
+      const itemNode = item as YamlNode | null;
+      if (itemNode?.range) positions.set(child, [itemNode.range[0], itemNode.range[1]]);
+      collectPositions(itemNode, child, positions, textLength);
+    });
+  }
+}
+
+/** Lines of a key path; a path without its own position (e.g. under an alias) uses its nearest ancestor. */
+export function linesOf(
+  parsed: ParsedStructure,
+  pointer: string,
+): { lineStart: number; lineEnd: number } | undefined {
+  let current = pointer;
+  for (;;) {
+    const position = parsed.positions.get(current);
+    if (position) return parsed.lines.range(position[0], position[1]);
+    if (current === '') return undefined;
+    current = parentPointer(current);
+  }
+}
+
+/**
+ * Parses a JSON/YAML file once and returns a function giving the first line of a key path (undefined
+ * when the file does not parse or the path is not located).
+ */
+export function pointerLocator(path: string, content: string): (pointer: string) => number | undefined {
+  const format = structuredFormat(path);
+  const result = format ? parseStructured(content, format) : undefined;
+  return (pointer) => (result?.ok ? linesOf(result.parsed, pointer)?.lineStart : undefined);
+}

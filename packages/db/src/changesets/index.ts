@@ -1,0 +1,5 @@
+export * from './changesets';
+export * from './revisions';
+export * from './reviews';
+export * from './comments';
+export * from './queue-counters';

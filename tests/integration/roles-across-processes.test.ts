@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { MembershipsRepository, UsersRepository, connectMongo, type MongoConnection } from '@conman/db';
+import { CLI_MAIN, startStack, type Stack } from '../support/stack';
+import { TEST_ENV } from '../support/services';
+
+const run = promisify(execFile);
+const ROOT = { email: 'root@example.com', password: 'violet harbor compass 42' };
+const MEMBER = { email: 'member@example.com', password: 'amber meadow signal 7' };
+
+/**
+ * Two server processes on one database and one Redis: a role changed through one is seen by the very
+ * next request through the other (Redis invalidation), not only after the role cache's TTL.
+ */
+describe('role changes across server processes', () => {
+  let a: Stack;
+  let b: Stack;
+  let mongo: MongoConnection;
+  let rootToken: string;
+  let memberToken: string;
+  let memberId: string;
+  let appId: string;
+
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    a = await startStack({
+      env: { CONMAN_BOOTSTRAP_ADMIN_EMAIL: ROOT.email, CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ROOT.password },
+    });
+    // Same database and data directory (hence the same JWT secret and repositories) as A.
+    b = await startStack({ env: { CONMAN_MONGO_DB: a.dbName, CONMAN_DATA_DIR: a.dataDir } });
+    mongo = await connectMongo({
+      uri: process.env[TEST_ENV.mongoUri]!,
+      dbName: a.dbName,
+      appName: 'roles-test',
+    });
+
+    // The member account: created by the CLI (as a platform admin), then made an ordinary user.
+    await run(
+      process.execPath,
+      [
+        CLI_MAIN,
+        'bootstrap-admin',
+        '--email',
+        MEMBER.email,
+        '--name',
+        'Member',
+        '--password',
+        MEMBER.password,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CONMAN_DATA_DIR: a.dataDir,
+          CONMAN_MONGO_URI: process.env[TEST_ENV.mongoUri],
+          CONMAN_MONGO_DB: a.dbName,
+        },
+      },
+    );
+    const users = new UsersRepository(mongo.db);
+    memberId = (await users.findByEmail(MEMBER.email))!.id;
+    await users.update(memberId, { isPlatformAdmin: false });
+
+    rootToken = (await a.request('POST', '/api/auth/login', { body: ROOT })).json.data.token;
+    memberToken = (await b.request('POST', '/api/auth/login', { body: MEMBER })).json.data.token;
+    const created = await a.request('POST', '/api/apps', {
+      body: { name: 'shared', repo_path: 'shared.git', seed: true },
+      headers: bearer(rootToken),
+    });
+    expect(created.status).toBe(201);
+    appId = created.json.data.id;
+    await new MembershipsRepository(mongo.db).add(appId, memberId, 'app_admin');
+  }, 120_000);
+
+  afterAll(async () => {
+    await mongo?.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  const manageThroughB = () =>
+    b.request('GET', `/api/apps/${appId}/api-keys`, { headers: bearer(memberToken) });
+  const setRoleThroughA = (role: string) =>
+    a.request('PATCH', `/api/apps/${appId}/members/${memberId}`, {
+      body: { role },
+      headers: bearer(rootToken),
+    });
+
+  it('applies a demotion, a promotion and a removal made through A to the next request through B', async () => {
+    expect((await manageThroughB()).status).toBe(200); // B now caches app_admin
+
+    expect((await setRoleThroughA('user')).status).toBe(200);
+    expect((await manageThroughB()).status).toBe(403);
+
+    expect((await setRoleThroughA('app_admin')).status).toBe(200);
+    expect((await manageThroughB()).status).toBe(200);
+
+    const removed = await a.request('DELETE', `/api/apps/${appId}/members/${memberId}`, {
+      headers: bearer(rootToken),
+    });
+    expect(removed.status).toBe(204);
+    expect((await manageThroughB()).status).toBe(404);
+  }, 60_000);
+});
