@@ -9,10 +9,11 @@ const ROOT = { email: 'root@example.com', password: 'violet harbor compass 42' }
 const MEMBER = { email: 'member@example.com', password: 'amber meadow signal 7' };
 
 /**
- * Two server processes on one database and one Redis: a role changed through one is seen by the very
- * next request through the other (Redis invalidation), not only after the role cache's TTL.
+ * Two server processes on one database and one Redis: a role changed or a session revoked through one
+ * is seen by the very next request through the other (Redis invalidation), not only after the
+ * caches' TTL.
  */
-describe('role changes across server processes', () => {
+describe('role changes and revoked sessions across server processes', () => {
   let a: Stack;
   let b: Stack;
   let mongo: MongoConnection;
@@ -36,28 +37,7 @@ describe('role changes across server processes', () => {
     });
 
     // The member account: created by the CLI (as a platform admin), then made an ordinary user.
-    await run(
-      process.execPath,
-      [
-        CLI_MAIN,
-        'bootstrap-admin',
-        '--email',
-        MEMBER.email,
-        '--name',
-        'Member',
-        '--password',
-        MEMBER.password,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          CONMAN_DATA_DIR: a.dataDir,
-          CONMAN_MONGO_URI: process.env[TEST_ENV.mongoUri],
-          CONMAN_MONGO_DB: a.dbName,
-        },
-      },
-    );
+    await bootstrapMember();
     const users = new UsersRepository(mongo.db);
     memberId = (await users.findByEmail(MEMBER.email))!.id;
     await users.update(memberId, { isPlatformAdmin: false });
@@ -77,6 +57,32 @@ describe('role changes across server processes', () => {
     await mongo?.close();
     await Promise.all([a?.stop(), b?.stop()]);
   });
+
+  /** `conman bootstrap-admin` for the member account: creates it, or resets it and signs it out. */
+  const bootstrapMember = () =>
+    run(
+      process.execPath,
+      [
+        CLI_MAIN,
+        'bootstrap-admin',
+        '--email',
+        MEMBER.email,
+        '--name',
+        'Member',
+        '--password',
+        MEMBER.password,
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CONMAN_DATA_DIR: a.dataDir,
+          CONMAN_MONGO_URI: process.env[TEST_ENV.mongoUri],
+          CONMAN_MONGO_DB: a.dbName,
+          CONMAN_REDIS_URL: process.env[TEST_ENV.redisUrl],
+        },
+      },
+    );
 
   const manageThroughB = () =>
     b.request('GET', `/api/apps/${appId}/api-keys`, { headers: bearer(memberToken) });
@@ -100,5 +106,21 @@ describe('role changes across server processes', () => {
     });
     expect(removed.status).toBe(204);
     expect((await manageThroughB()).status).toBe(404);
+  }, 60_000);
+
+  it('ends a session logged out through A, or reset by the CLI, on the next request through B', async () => {
+    const meThroughB = (token: string) => b.request('GET', '/api/me', { headers: bearer(token) });
+    const login = async () =>
+      (await a.request('POST', '/api/auth/login', { body: MEMBER })).json.data.token as string;
+
+    const loggedOut = await login();
+    expect((await meThroughB(loggedOut)).status).toBe(200); // B caches the session
+    expect((await a.request('POST', '/api/auth/logout', { headers: bearer(loggedOut) })).status).toBe(204);
+    expect((await meThroughB(loggedOut)).status).toBe(401);
+
+    const reset = await login();
+    expect((await meThroughB(reset)).status).toBe(200);
+    await bootstrapMember();
+    expect((await meThroughB(reset)).status).toBe(401);
   }, 60_000);
 });

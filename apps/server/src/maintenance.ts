@@ -1,5 +1,6 @@
 import type { ConmanConfig, Logger } from '@conman/core';
-import { bootstrapAdmin, type BootstrapAdminInput } from '@conman/auth';
+import { Redis } from 'ioredis';
+import { announceInvalidation, bootstrapAdmin, type BootstrapAdminInput } from '@conman/auth';
 import {
   SessionsRepository,
   UsersRepository,
@@ -45,6 +46,29 @@ export async function runBootstrapAdmin(
       input,
     );
     logger.info(created ? 'platform admin created' : 'platform admin reset', { user_id: user.id });
+    if (!created) await announceSignOut(config, logger, user.id);
     return { created, email: user.email };
   });
+}
+
+/**
+ * Running servers cache authenticated sessions for a few seconds: tell them the reset account's
+ * sessions are gone. Without Redis (or when it is down) the cache TTL is the bound.
+ */
+async function announceSignOut(config: ConmanConfig, logger: Logger, userId: string): Promise<void> {
+  if (!config.redis.url) return;
+  const redis = new Redis(config.redis.url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await announceInvalidation(redis, 'user_sessions', userId);
+  } catch (error) {
+    logger.warn('running servers were not told about the reset', { error: (error as Error).message });
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -11,7 +11,7 @@ import {
   type ConmanApiContext,
 } from '@conman/api';
 import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
-import { RedisRoleInvalidationBus } from '@conman/auth';
+import { RedisCacheInvalidationBus } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
 import { ensureBootstrapAdmin } from './bootstrap-admin';
@@ -46,12 +46,13 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   );
   const jobQueues = new JobQueues(bullConnection, config.redis.prefix);
   const jobProducer = new JobProducer(new JobStore(mongo.db), jobQueues, redis);
-  // Role changes reach every server process at once: a subscribed connection of its own (it can run
-  // nothing else), queueing the SUBSCRIBE until it is connected and re-subscribing after reconnects.
+  // Role changes and revoked sessions reach every server process at once: a subscribed connection of
+  // its own (it can run nothing else), queueing the SUBSCRIBE until connected, re-subscribing after
+  // reconnects.
   const subscriber = redis.duplicate({ enableOfflineQueue: true });
   subscriber.on('error', (error: Error) => logger.warn('redis subscriber error', { error: error.message }));
-  const roleInvalidation = new RedisRoleInvalidationBus({ publisher: redis, subscriber, logger });
-  await roleInvalidation.start();
+  const cacheInvalidation = new RedisCacheInvalidationBus({ publisher: redis, subscriber, logger });
+  await cacheInvalidation.start();
 
   const context: ConmanApiContext = {
     mongo,
@@ -64,7 +65,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     publicUrl: config.publicUrl,
     loginLimits: rateLimits(config, 'login'),
     forgotPasswordLimits: rateLimits(config, 'forgot'),
-    roleInvalidation,
+    cacheInvalidation,
     ai: config.ai,
   };
   const app = createApiApp({
@@ -101,7 +102,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       clearTimeout(force);
       await jobQueues.close().catch(() => undefined);
       bullConnection.disconnect();
-      await Promise.allSettled([mongo.close(), redis.quit(), roleInvalidation.close(), git.close()]);
+      await Promise.allSettled([mongo.close(), redis.quit(), cacheInvalidation.close(), git.close()]);
     },
   };
 }

@@ -5,7 +5,7 @@ import {
   RoleResolver,
   SessionService,
   type RateLimitRule,
-  type RoleInvalidationBus,
+  type CacheInvalidationBus,
 } from '@conman/auth';
 import {
   ApiKeysRepository,
@@ -76,10 +76,11 @@ export interface ConmanApiContext {
   /** Accept-invite attempts per client IP; the module's default (10 per minute) when absent. */
   acceptInviteLimitPerIp?: RateLimitRule;
   /**
-   * Carries role-cache invalidations between server processes (Redis pub/sub, built by the server);
-   * without it a role change reaches other processes within the cache TTL.
+   * Carries role and session cache invalidations between server processes (Redis pub/sub, built by
+   * the server); without it a role change or a revoked session reaches other processes within the
+   * cache TTL.
    */
-  roleInvalidation?: RoleInvalidationBus;
+  cacheInvalidation?: CacheInvalidationBus;
   /** CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (SPEC §6.13). */
   ai?: { baseUrl?: string | undefined; apiKey?: string | undefined; model?: string | undefined };
 }
@@ -119,7 +120,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
   const apiKeys = new ApiKeysRepository(db);
   const roles = new RoleResolver({
     memberships,
-    ...(context.roleInvalidation && { bus: context.roleInvalidation }),
+    ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const audit = new AuditLog(db);
   const sessionService = new SessionService({
@@ -127,6 +128,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     sessions,
     jwtSecret: context.jwtSecret,
     ...(context.jwtTtlSeconds !== undefined && { ttlSeconds: context.jwtTtlSeconds }),
+    ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const apps = new AppsRepository(db);
   const workspaces = new WorkspacesRepository(db);
@@ -271,6 +273,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       client,
       users,
       sessions,
+      sessionService: services.sessionService,
       resetTokens: new PasswordResetTokensRepository(db),
       outbox,
       audit,

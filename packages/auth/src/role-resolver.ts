@@ -1,5 +1,6 @@
 import type { Role } from '@conman/core';
-import type { RoleInvalidationBus } from './role-invalidation';
+import type { CacheInvalidationBus } from './cache-invalidation';
+import { ShortLivedCache } from './short-lived-cache';
 
 export interface MembershipLookup {
   find(appId: string, userId: string): Promise<{ role: Role } | null>;
@@ -17,12 +18,7 @@ export interface RoleResolverOptions {
   maxEntries?: number;
   now?: () => number;
   /** Carries invalidations between server processes; without it only this process drops entries. */
-  bus?: RoleInvalidationBus;
-}
-
-interface CacheEntry {
-  role: Role | null;
-  expiresAt: number;
+  bus?: CacheInvalidationBus;
 }
 
 /**
@@ -33,47 +29,33 @@ interface CacheEntry {
  * member": the caller gets 404 for the app.
  */
 export class RoleResolver {
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
-  private readonly now: () => number;
-  /** Counts invalidations, so a lookup that overlapped one does not cache what it read. */
-  private epoch = 0;
+  private readonly cache: ShortLivedCache<Role | null>;
 
   constructor(private readonly options: RoleResolverOptions) {
-    this.ttlMs = options.ttlMs ?? 2_000;
-    this.maxEntries = options.maxEntries ?? 10_000;
-    this.now = options.now ?? Date.now;
-    options.bus?.onInvalidate((appId, userId) => this.drop(appId, userId));
+    this.cache = new ShortLivedCache({
+      ttlMs: options.ttlMs ?? 2_000,
+      ...(options.maxEntries !== undefined && { maxEntries: options.maxEntries }),
+      ...(options.now && { now: options.now }),
+    });
+    options.bus?.onInvalidate('role', (key) => this.cache.drop(key));
   }
 
   async roleIn(appId: string, principal: Principal): Promise<Role | null> {
     if (principal.kind === 'api_key') return principal.appId === appId ? principal.role : null;
     // Platform admins operate every app (e.g. to recover one whose admins left).
     if (principal.isPlatformAdmin) return 'app_admin';
-    const key = `${appId}:${principal.userId}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > this.now()) return cached.role;
-    const epoch = this.epoch;
-    const membership = await this.options.memberships.find(appId, principal.userId);
-    const role = membership?.role ?? null;
-    // A read that overlapped an invalidation may have seen the old role: answer with it (the request
-    // raced the change) but do not cache it.
-    if (epoch === this.epoch) {
-      if (this.cache.size >= this.maxEntries) this.cache.clear();
-      this.cache.set(key, { role, expiresAt: this.now() + this.ttlMs });
-    }
-    return role;
+    return this.cache.read(
+      roleKey(appId, principal.userId),
+      async () => (await this.options.memberships.find(appId, principal.userId))?.role ?? null,
+    );
   }
 
   /** After a membership change has committed: drops the cached role here and in every other process. */
   async invalidate(appId: string, userId: string): Promise<void> {
-    this.drop(appId, userId);
-    await this.options.bus?.publish(appId, userId);
-  }
-
-  private drop(appId: string, userId: string): void {
-    this.epoch += 1;
-    this.cache.delete(`${appId}:${userId}`);
+    const key = roleKey(appId, userId);
+    this.cache.drop(key);
+    await this.options.bus?.publish('role', key);
   }
 }
+
+const roleKey = (appId: string, userId: string): string => `${appId}:${userId}`;

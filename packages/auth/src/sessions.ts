@@ -1,6 +1,8 @@
 import { UnauthorizedError, type Session, type User } from '@conman/core';
 import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from './jwt';
 import { verifyPasswordOrDummy } from './passwords';
+import type { CacheInvalidationBus } from './cache-invalidation';
+import { ShortLivedCache } from './short-lived-cache';
 
 /** What the session service needs from the user store (the db repositories satisfy these). */
 export interface UserLookup {
@@ -19,6 +21,11 @@ export interface SessionServiceOptions {
   sessions: SessionStore;
   jwtSecret: string;
   ttlSeconds?: number;
+  /** How long an authenticated session is reused without reading it again (default 2 s). */
+  cacheTtlMs?: number;
+  now?: () => number;
+  /** Carries session revocations between server processes; without it only this process drops entries. */
+  bus?: CacheInvalidationBus;
 }
 
 export interface ClientInfo {
@@ -41,13 +48,26 @@ const BAD_CREDENTIALS = 'Invalid email or password';
 
 /**
  * Login, token authentication and logout (SPEC §4.1). The JWT only names the session; the session
- * document decides whether it is alive, so logout and password reset take effect immediately.
+ * document decides whether it is alive. Authenticated sessions are reused for a short TTL (reads are
+ * the hot path); whoever revokes sessions calls `forgetSession` / `forgetUserSessions` after the
+ * revocation commits, which drops them here and, through the bus, in every other process, so logout
+ * and password reset take effect on the next request anywhere. A lost bus message leaves another
+ * process accepting the session for at most `cacheTtlMs`.
  */
 export class SessionService {
   private readonly ttlSeconds: number;
+  private readonly cache: ShortLivedCache<AuthenticatedSession>;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+    this.cache = new ShortLivedCache({
+      ttlMs: options.cacheTtlMs ?? 2_000,
+      ...(options.now && { now: options.now }),
+    });
+    options.bus?.onInvalidate('session', (sessionId) => this.cache.drop(sessionId));
+    options.bus?.onInvalidate('user_sessions', (userId) =>
+      this.cache.dropWhere((cached) => cached.user.id === userId),
+    );
   }
 
   /** Same error, and one argon2 verification, whether the email is unknown or the password wrong. */
@@ -73,16 +93,38 @@ export class SessionService {
 
   async authenticate(token: string): Promise<AuthenticatedSession> {
     const claims = verifySessionToken(token, this.options.jwtSecret);
-    const [session, user] = await Promise.all([
-      this.options.sessions.findActive(claims.sid, claims.sub),
-      this.options.users.findById(claims.sub),
-    ]);
-    if (!session || !user) throw new UnauthorizedError('Session revoked or expired');
-    return { user, session };
+    const found = await this.cache.read(
+      claims.sid,
+      async () => {
+        const [session, user] = await Promise.all([
+          this.options.sessions.findActive(claims.sid, claims.sub),
+          this.options.users.findById(claims.sub),
+        ]);
+        if (!session || !user) throw new UnauthorizedError('Session revoked or expired');
+        return { user, session };
+      },
+      ({ session }) => session.expiresAt.getTime(),
+    );
+    // The session id comes from a token this server signed, so it names one user; checked anyway.
+    if (found.user.id !== claims.sub) throw new UnauthorizedError('Session revoked or expired');
+    return found;
   }
 
   async logout(token: string): Promise<void> {
     const { session } = await this.authenticate(token);
     await this.options.sessions.revoke(session.id);
+    await this.forgetSession(session.id);
+  }
+
+  /** After a session's revocation has committed: no process accepts it any more. */
+  async forgetSession(sessionId: string): Promise<void> {
+    this.cache.drop(sessionId);
+    await this.options.bus?.publish('session', sessionId);
+  }
+
+  /** After every session of a user was revoked (password reset): no process accepts any of them. */
+  async forgetUserSessions(userId: string): Promise<void> {
+    this.cache.dropWhere((cached) => cached.user.id === userId);
+    await this.options.bus?.publish('user_sessions', userId);
   }
 }

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { Logger, Role } from '@conman/core';
+import type { Role } from '@conman/core';
 import { AppsRepository, MembershipsRepository, UsersRepository } from '@conman/db';
-import { RedisRoleInvalidationBus, RoleResolver, type Principal } from '@conman/auth';
+import { RoleResolver, type Principal } from '@conman/auth';
 import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { eventually, invalidationBuses } from './support/invalidation-bus';
 
 let database: TestDatabase;
 let memberships: MembershipsRepository;
@@ -61,43 +60,17 @@ describe('role resolver', () => {
   });
 });
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
 describe('role invalidation between processes', () => {
-  let redis: Redis;
-  const connections: Redis[] = [];
+  const buses = invalidationBuses();
 
-  beforeAll(() => {
-    const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-    if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
-    redis = new Redis(url);
-  });
-
-  afterAll(async () => {
-    await Promise.all(connections.map((connection) => connection.quit()));
-    await redis.quit();
-  });
-
-  /** One server process's view: its own subscriber connection on a channel private to the test. */
+  /** One server process's view: its bus and a resolver whose 60 s TTL outlives the test. */
   async function serverProcess(channel: string, warnings: string[] = []) {
-    const subscriber = redis.duplicate();
-    connections.push(subscriber);
-    const logger: Logger = { ...silent, warn: (message) => void warnings.push(message) };
-    const bus = new RedisRoleInvalidationBus({ publisher: redis, subscriber, logger, channel });
-    await bus.start();
+    const bus = await buses.processBus(channel, warnings);
     return { bus, resolver: new RoleResolver({ memberships, ttlMs: 60_000, bus }) };
   }
 
-  async function eventually(check: () => Promise<boolean>): Promise<void> {
-    const deadline = Date.now() + 5_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   it('drops the cached role in the other process when one process invalidates it', async () => {
-    const channel = `test:roles:${randomUUID()}`;
+    const channel = buses.newChannel();
     const a = await serverProcess(channel);
     const b = await serverProcess(channel);
     expect(await b.resolver.roleIn(appId, user)).toBe('reviewer');
@@ -111,21 +84,25 @@ describe('role invalidation between processes', () => {
     await eventually(async () => (await b.resolver.roleIn(appId, user)) === 'reviewer');
   });
 
-  it('ignores malformed messages and messages of other channels', async () => {
-    const channel = `test:roles:${randomUUID()}`;
+  it('ignores malformed messages, unknown topics and messages of other channels', async () => {
+    const channel = buses.newChannel();
     const warnings: string[] = [];
     const b = await serverProcess(channel, warnings);
     const seen: string[] = [];
-    b.bus.onInvalidate((app, member) => seen.push(`${app}:${member}`));
-    await redis.publish(channel, 'not json');
-    await redis.publish(channel, JSON.stringify({ app_id: 1 }));
-    await redis.publish(`${channel}:other`, JSON.stringify({ app_id: 'x', user_id: 'y' }));
-    await redis.publish(channel, JSON.stringify({ app_id: 'a', user_id: 'u' }));
-    await eventually(async () => seen.length === 1);
-    expect(seen).toEqual(['a:u']);
+    b.bus.onInvalidate('role', (key) => seen.push(`role ${key}`));
+    b.bus.onInvalidate('session', (key) => seen.push(`session ${key}`));
+    await buses.redis().publish(channel, 'not json');
+    await buses.redis().publish(channel, JSON.stringify({ topic: 'role', key: 1 }));
+    await buses.redis().publish(channel, JSON.stringify({ topic: 'everything', key: 'x' }));
+    await buses.redis().publish(`${channel}:other`, JSON.stringify({ topic: 'role', key: 'x:y' }));
+    await buses.redis().publish(channel, JSON.stringify({ topic: 'role', key: 'a:u' }));
+    await buses.redis().publish(channel, JSON.stringify({ topic: 'session', key: 's1' }));
+    await eventually(async () => seen.length === 2);
+    expect(seen).toEqual(['role a:u', 'session s1']);
     expect(warnings).toEqual([
-      'ignored a malformed role invalidation message',
-      'ignored a malformed role invalidation message',
+      'ignored a malformed cache invalidation message',
+      'ignored a malformed cache invalidation message',
+      'ignored a malformed cache invalidation message',
     ]);
   });
 

@@ -2,18 +2,20 @@ import { UnauthorizedError } from '@conman/core';
 import { SessionsRepository, UsersRepository } from '@conman/db';
 import { SessionService, hashPassword, signSessionToken } from '@conman/auth';
 import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { eventually, invalidationBuses } from './support/invalidation-bus';
 
 const SECRET = 's'.repeat(40);
 const PASSWORD = 'tangerine orbit lantern';
 
 let database: TestDatabase;
 let sessions: SessionsRepository;
+let users: UsersRepository;
 let service: SessionService;
 let userId: string;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  const users = new UsersRepository(database.db);
+  users = new UsersRepository(database.db);
   sessions = new SessionsRepository(database.db);
   service = new SessionService({ users, sessions, jwtSecret: SECRET });
   userId = (
@@ -52,13 +54,16 @@ describe('session service', () => {
   it('rejects every token of a user whose sessions were revoked (password reset)', async () => {
     const first = await service.login('ann@example.com', PASSWORD);
     const second = await service.login('ann@example.com', PASSWORD);
+    await service.authenticate(first.token);
     await sessions.revokeAllForUser(userId);
+    await service.forgetUserSessions(userId);
     await expect(service.authenticate(first.token)).rejects.toThrow(UnauthorizedError);
     await expect(service.authenticate(second.token)).rejects.toThrow(UnauthorizedError);
   });
 
   it('rejects a validly signed token whose session belongs to someone else or never existed', async () => {
-    const { session } = await service.login('ann@example.com', PASSWORD);
+    const { token, session } = await service.login('ann@example.com', PASSWORD);
+    await service.authenticate(token); // cached under its session id
     const forged = signSessionToken({
       userId: '0123456789abcdef01234567',
       sessionId: session.id,
@@ -67,5 +72,76 @@ describe('session service', () => {
     await expect(service.authenticate(forged)).rejects.toThrow(UnauthorizedError);
     const orphan = signSessionToken({ userId, sessionId: '0123456789abcdef01234567', secret: SECRET });
     await expect(service.authenticate(orphan)).rejects.toThrow(UnauthorizedError);
+  });
+});
+
+describe('session cache', () => {
+  let clock = Date.now();
+  const cached = () => new SessionService({ users, sessions, jwtSecret: SECRET, now: () => clock });
+
+  it('reuses an authenticated session for at most the cache TTL (the bound of a lost invalidation)', async () => {
+    clock = Date.now();
+    const local = cached();
+    const { token, session } = await local.login('ann@example.com', PASSWORD);
+    await local.authenticate(token);
+    await sessions.revoke(session.id); // revoked elsewhere, nobody told this process
+    await expect(local.authenticate(token)).resolves.toMatchObject({ session: { id: session.id } });
+    clock += 2_001;
+    await expect(local.authenticate(token)).rejects.toThrow(UnauthorizedError);
+  });
+
+  it('never serves a cached session past the session’s own expiry', async () => {
+    clock = Date.now();
+    const local = new SessionService({
+      users,
+      sessions,
+      jwtSecret: SECRET,
+      ttlSeconds: 30,
+      cacheTtlMs: 600_000,
+      now: () => clock,
+    });
+    const { token, session } = await local.login('ann@example.com', PASSWORD);
+    await local.authenticate(token);
+    await sessions.revoke(session.id);
+    await expect(local.authenticate(token)).resolves.toMatchObject({ session: { id: session.id } });
+    clock = session.expiresAt.getTime() + 1;
+    await expect(local.authenticate(token)).rejects.toThrow(UnauthorizedError);
+  });
+
+  describe('between processes', () => {
+    const buses = invalidationBuses();
+
+    /** One server process: a session service whose cache outlives the test, so only the bus makes it forget. */
+    async function serverProcess(channel: string): Promise<SessionService> {
+      const bus = await buses.processBus(channel);
+      return new SessionService({ users, sessions, jwtSecret: SECRET, cacheTtlMs: 600_000, bus });
+    }
+
+    async function rejected(service: SessionService, token: string): Promise<boolean> {
+      return service.authenticate(token).then(
+        () => false,
+        () => true,
+      );
+    }
+
+    it('a logout in one process ends the session in the other', async () => {
+      const channel = buses.newChannel();
+      const [a, b] = [await serverProcess(channel), await serverProcess(channel)];
+      const { token } = await a.login('ann@example.com', PASSWORD);
+      await b.authenticate(token);
+      await a.logout(token);
+      await eventually(() => rejected(b, token));
+    });
+
+    it('a password reset in one process ends every session of the user in the other', async () => {
+      const channel = buses.newChannel();
+      const [a, b] = [await serverProcess(channel), await serverProcess(channel)];
+      const first = await a.login('ann@example.com', PASSWORD);
+      const second = await a.login('ann@example.com', PASSWORD);
+      await Promise.all([b.authenticate(first.token), b.authenticate(second.token)]);
+      await sessions.revokeAllForUser(userId);
+      await a.forgetUserSessions(userId);
+      await eventually(async () => (await rejected(b, first.token)) && (await rejected(b, second.token)));
+    });
   });
 });

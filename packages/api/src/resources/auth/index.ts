@@ -83,6 +83,7 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
               session,
             );
           });
+          await deps.sessionService.forgetSession(caller.sessionId);
           return noContent();
         },
       }),

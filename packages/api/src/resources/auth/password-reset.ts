@@ -13,6 +13,7 @@ import {
   issueOpaqueToken,
   type RateLimitRule,
   type RateLimiter,
+  type SessionService,
 } from '@conman/auth';
 import {
   inTransaction,
@@ -29,6 +30,8 @@ export interface PasswordResetModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
   users: UsersRepository;
   sessions: SessionsRepository;
+  /** Told after the reset commits, so no process keeps accepting the revoked sessions. */
+  sessionService: SessionService;
   resetTokens: PasswordResetTokensRepository;
   outbox: MailOutbox;
   audit: AuditLog;
@@ -124,7 +127,7 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
         responses: { 204: emptyResponse('The password is changed') },
         errors: ['unauthorized'],
         handler: async ({ body }) => {
-          await inTransaction(deps.client, async (session) => {
+          const userId = await inTransaction(deps.client, async (session) => {
             const reset = await deps.resetTokens.consume(hashOpaqueToken(body.token), { session });
             const user = reset && (await deps.users.findById(reset.userId, { session }));
             if (!user) throw new UnauthorizedError('Invalid or expired reset token');
@@ -145,7 +148,9 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
               },
               session,
             );
+            return user.id;
           });
+          await deps.sessionService.forgetUserSessions(userId);
           return noContent();
         },
       }),

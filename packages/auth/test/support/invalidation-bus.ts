@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Logger } from '@conman/core';
+import { RedisCacheInvalidationBus } from '@conman/auth';
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+/**
+ * Stands in for several server processes on the test Redis: each `processBus` has its own subscriber
+ * connection, on a channel private to the calling test. Call inside a `describe`.
+ */
+export function invalidationBuses() {
+  let redis: Redis;
+  const connections: Redis[] = [];
+
+  beforeAll(() => {
+    const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
+    if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
+    redis = new Redis(url);
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((connection) => connection.quit()));
+    await redis.quit();
+  });
+
+  return {
+    redis: () => redis,
+    newChannel: () => `test:cache:${randomUUID()}`,
+    async processBus(channel: string, warnings: string[] = []): Promise<RedisCacheInvalidationBus> {
+      const subscriber = redis.duplicate();
+      connections.push(subscriber);
+      const logger: Logger = { ...silent, warn: (message) => void warnings.push(message) };
+      const bus = new RedisCacheInvalidationBus({ publisher: redis, subscriber, logger, channel });
+      await bus.start();
+      return bus;
+    },
+  };
+}
+
+/** Polls `check` (never a fixed sleep) until it holds or 5 s pass. */
+export async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
