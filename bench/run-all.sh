@@ -2,9 +2,12 @@
 # Runs every benchmark after one build; each prints its medians/ratios against the SPEC §12 targets.
 #   ./bench/run-all.sh            (or: pnpm bench)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export TURBO_TELEMETRY_DISABLED=1
-npx turbo run build --output-logs=errors-only >/dev/null
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Installs what a fresh clone needs (pnpm, node modules, git, redis-server) and builds, like bin/test.
+# shellcheck source=../bin/lib/bootstrap.sh
+. "$ROOT/bin/lib/bootstrap.sh"
+bootstrap
+cd "$ROOT"
 for bench in mongo-embedded git jobs authoring http; do
   echo "== bench/$bench"
   node "bench/$bench/run.js"
