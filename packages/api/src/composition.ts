@@ -118,8 +118,10 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
   const sessions = new SessionsRepository(db);
   const memberships = new MembershipsRepository(db);
   const apiKeys = new ApiKeysRepository(db);
+  const apps = new AppsRepository(db);
   const roles = new RoleResolver({
     memberships,
+    apps,
     ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const audit = new AuditLog(db);
@@ -130,7 +132,6 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     ...(context.jwtTtlSeconds !== undefined && { ttlSeconds: context.jwtTtlSeconds }),
     ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
-  const apps = new AppsRepository(db);
   const workspaces = new WorkspacesRepository(db);
   const services: ConmanServices = {
     users,

@@ -6,6 +6,11 @@ export interface MembershipLookup {
   find(appId: string, userId: string): Promise<{ role: Role } | null>;
 }
 
+/** Whether an app exists (platform admins have a role in every app that does, and in no other). */
+export interface AppLookup {
+  findById(appId: string): Promise<object | null>;
+}
+
 /** Who is asking: a signed-in user or an app-scoped API key (SPEC §13). */
 export type Principal =
   | { kind: 'user'; userId: string; isPlatformAdmin: boolean }
@@ -13,6 +18,7 @@ export type Principal =
 
 export interface RoleResolverOptions {
   memberships: MembershipLookup;
+  apps: AppLookup;
   /** How long a looked-up role is reused; bounds how stale another process's view can be. */
   ttlMs?: number;
   maxEntries?: number;
@@ -30,11 +36,15 @@ export interface RoleResolverOptions {
  */
 export class RoleResolver {
   private readonly cache: ShortLivedCache<Role | null>;
+  /** Apps are never deleted (SPEC §11 has no such endpoint): one seen once keeps existing. */
+  private readonly knownApps = new Set<string>();
+  private readonly maxEntries: number;
 
   constructor(private readonly options: RoleResolverOptions) {
+    this.maxEntries = options.maxEntries ?? 10_000;
     this.cache = new ShortLivedCache({
       ttlMs: options.ttlMs ?? 2_000,
-      ...(options.maxEntries !== undefined && { maxEntries: options.maxEntries }),
+      maxEntries: this.maxEntries,
       ...(options.now && { now: options.now }),
     });
     options.bus?.onInvalidate('role', (key) => this.cache.drop(key));
@@ -42,12 +52,20 @@ export class RoleResolver {
 
   async roleIn(appId: string, principal: Principal): Promise<Role | null> {
     if (principal.kind === 'api_key') return principal.appId === appId ? principal.role : null;
-    // Platform admins operate every app (e.g. to recover one whose admins left).
-    if (principal.isPlatformAdmin) return 'app_admin';
+    // Platform admins operate every app (e.g. to recover one whose admins left) — every app that exists.
+    if (principal.isPlatformAdmin) return (await this.appExists(appId)) ? 'app_admin' : null;
     return this.cache.read(
       roleKey(appId, principal.userId),
       async () => (await this.options.memberships.find(appId, principal.userId))?.role ?? null,
     );
+  }
+
+  private async appExists(appId: string): Promise<boolean> {
+    if (this.knownApps.has(appId)) return true;
+    if ((await this.options.apps.findById(appId)) === null) return false;
+    if (this.knownApps.size >= this.maxEntries) this.knownApps.clear();
+    this.knownApps.add(appId);
+    return true;
   }
 
   /** After a membership change has committed: drops the cached role here and in every other process. */

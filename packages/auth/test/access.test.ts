@@ -31,8 +31,12 @@ beforeAll(async () => {
     sessions: new SessionsRepository(database.db),
     jwtSecret: 'j'.repeat(40),
   });
-  access = new AccessControl({ sessions: sessionService, apiKeys, roles: new RoleResolver({ memberships }) });
   const apps = new AppsRepository(database.db);
+  access = new AccessControl({
+    sessions: sessionService,
+    apiKeys,
+    roles: new RoleResolver({ memberships, apps }),
+  });
   appId = (await apps.create({ name: 'a', repoPath: 'a.git', integrationBranch: 'main' })).id;
   otherAppId = (await apps.create({ name: 'b', repoPath: 'b.git', integrationBranch: 'main' })).id;
   const passwordHash = await hashPassword(PASSWORD);

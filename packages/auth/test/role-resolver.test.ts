@@ -6,6 +6,7 @@ import { eventually, invalidationBuses } from './support/invalidation-bus';
 
 let database: TestDatabase;
 let memberships: MembershipsRepository;
+let apps: AppsRepository;
 let appId: string;
 let otherAppId: string;
 let user: Principal & { kind: 'user' };
@@ -13,7 +14,7 @@ let user: Principal & { kind: 'user' };
 beforeAll(async () => {
   database = await openTestDatabase();
   memberships = new MembershipsRepository(database.db);
-  const apps = new AppsRepository(database.db);
+  apps = new AppsRepository(database.db);
   appId = (await apps.create({ name: 'a', repoPath: 'a.git', integrationBranch: 'main' })).id;
   otherAppId = (await apps.create({ name: 'b', repoPath: 'b.git', integrationBranch: 'main' })).id;
   const created = await new UsersRepository(database.db).create({
@@ -29,14 +30,14 @@ afterAll(() => database.close());
 
 describe('role resolver', () => {
   it('reads membership roles and null for non-members', async () => {
-    const resolver = new RoleResolver({ memberships });
+    const resolver = new RoleResolver({ memberships, apps });
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
     expect(await resolver.roleIn(otherAppId, user)).toBeNull();
   });
 
   it('sees a role change at once after invalidation and within the TTL otherwise', async () => {
     let clock = 0;
-    const resolver = new RoleResolver({ memberships, ttlMs: 1000, now: () => clock });
+    const resolver = new RoleResolver({ memberships, apps, ttlMs: 1000, now: () => clock });
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
     await memberships.changeRole(appId, user.userId, 'config_manager');
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
@@ -48,15 +49,20 @@ describe('role resolver', () => {
   });
 
   it('gives API keys their role in their own app only', async () => {
-    const resolver = new RoleResolver({ memberships });
+    const resolver = new RoleResolver({ memberships, apps });
     const key: Principal = { kind: 'api_key', keyId: 'k', appId, role: 'config_manager' };
     expect(await resolver.roleIn(appId, key)).toBe('config_manager');
     expect(await resolver.roleIn(otherAppId, key)).toBeNull();
   });
 
-  it('treats platform admins as app_admin everywhere', async () => {
-    const resolver = new RoleResolver({ memberships });
-    expect(await resolver.roleIn(otherAppId, { ...user, isPlatformAdmin: true })).toBe('app_admin');
+  it('treats platform admins as app_admin in every app that exists, and in no other', async () => {
+    const resolver = new RoleResolver({ memberships, apps });
+    const admin = { ...user, isPlatformAdmin: true };
+    expect(await resolver.roleIn(otherAppId, admin)).toBe('app_admin');
+    expect(await resolver.roleIn('ffffffffffffffffffffffff', admin)).toBeNull();
+    expect(await resolver.roleIn('not-an-id', admin)).toBeNull();
+    const created = await apps.create({ name: 'late', repoPath: 'late.git', integrationBranch: 'main' });
+    expect(await resolver.roleIn(created.id, admin)).toBe('app_admin');
   });
 });
 
@@ -66,7 +72,7 @@ describe('role invalidation between processes', () => {
   /** One server process's view: its bus and a resolver whose 60 s TTL outlives the test. */
   async function serverProcess(channel: string, warnings: string[] = []) {
     const bus = await buses.processBus(channel, warnings);
-    return { bus, resolver: new RoleResolver({ memberships, ttlMs: 60_000, bus }) };
+    return { bus, resolver: new RoleResolver({ memberships, apps, ttlMs: 60_000, bus }) };
   }
 
   it('drops the cached role in the other process when one process invalidates it', async () => {
@@ -115,7 +121,7 @@ describe('role invalidation between processes', () => {
         return new Promise<{ role: Role }>((resolve) => (release = (role) => resolve({ role })));
       },
     };
-    const resolver = new RoleResolver({ memberships: slow, ttlMs: 60_000 });
+    const resolver = new RoleResolver({ memberships: slow, apps, ttlMs: 60_000 });
     const pending = resolver.roleIn(appId, user);
     await resolver.invalidate(appId, user.userId);
     release('app_admin');

@@ -4,51 +4,24 @@
  * and core's matrix. How to add an endpoint: docs/identity.md, "RBAC test".
  */
 import { ROLES } from '@conman/core';
-import { LOGIN_LIMITS } from '../../src/resources/auth';
-import { startIdentityApi, type IdentityFixture } from '../support/identity-fixture';
-import { CALLER_KINDS, CALLER_PROFILES, setUpCallers, type Caller, type CallerWorld } from './callers';
+import { CALLER_KINDS, CALLER_PROFILES } from './callers';
 import { expectedStatus, type Ownership } from './expectations';
-import { mountedOperations, routeMatches, type MountedOperation } from './operations';
-import { NOT_YET_MOUNTED, RECIPES, RecipeContext, type RbacRequest } from './recipes';
+import { startGeneratedWorld, type GeneratedWorld } from './generated-world';
+import { routeMatches, type MountedOperation } from './operations';
+import { NOT_YET_MOUNTED, RECIPES } from './recipes';
 
-// Every caller kind calls every rate-limited public endpoint from 127.0.0.1: lift the per-IP limits
-// (per-email limits stay, the recipes use a new account per attempt).
-const LIFTED = { limit: 100_000, windowSeconds: 60 };
-
-let fixture: IdentityFixture;
-let world: CallerWorld;
-let context: RecipeContext;
-let operations: Map<string, MountedOperation>;
+let generated: GeneratedWorld;
 /** operationId → access label and the expected status per caller column, printed at the end. */
 const matrix = new Map<string, { access: string; cells: Map<string, string> }>();
 
 beforeAll(async () => {
-  fixture = await startIdentityApi(
-    { ...LOGIN_LIMITS, perIp: { ...LOGIN_LIMITS.perIp, ...LIFTED } },
-    { acceptInvitePerIp: { name: 'accept-invite:ip', ...LIFTED } },
-  );
-  world = await setUpCallers(fixture);
-  context = new RecipeContext(fixture, world);
-  const response = await fetch(`${fixture.api.url}/api/openapi.json`);
-  operations = new Map(mountedOperations(await response.json()).map((op) => [op.operationId, op]));
+  generated = await startGeneratedWorld();
 }, 60_000);
 
 afterAll(async () => {
   if (matrix.size > 0) console.info(renderMatrix());
-  await fixture.close();
+  await generated.fixture.close();
 });
-
-async function send(request: RbacRequest, caller: Caller): Promise<{ status: number; body: string }> {
-  const response = await fetch(`${fixture.api.url}${request.path}`, {
-    method: request.method,
-    headers: {
-      ...(request.body !== undefined && { 'content-type': 'application/json' }),
-      ...(request.headers ?? caller.headers()),
-    },
-    ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-  });
-  return { status: response.status, body: await response.text() };
-}
 
 function accessLabel({ access }: MountedOperation): string {
   if (access.kind === 'app') return `app ${access.capability}${access.own ? ` (${access.own})` : ''}`;
@@ -68,14 +41,16 @@ function renderMatrix(): string {
 
 describe('RBAC: every mounted operation answers every caller kind as the matrix says', () => {
   it('has a recipe for every operation the API mounts', () => {
-    const missing = [...operations.values()]
+    const missing = [...generated.operations.values()]
       .filter((op) => RECIPES[op.operationId] === undefined)
       .map((op) => `${op.operationId} (${op.route}) has no recipe in packages/api/test/rbac/recipes.ts`);
     expect(missing).toEqual([]);
   });
 
   it('has recipes only for mounted operations, apart from the short list being added in parallel', () => {
-    const stale = Object.keys(RECIPES).filter((id) => !operations.has(id) && !NOT_YET_MOUNTED.includes(id));
+    const stale = Object.keys(RECIPES).filter(
+      (id) => !generated.operations.has(id) && !NOT_YET_MOUNTED.includes(id),
+    );
     expect(stale).toEqual([]);
     expect(NOT_YET_MOUNTED.every((id) => RECIPES[id] !== undefined)).toBe(true);
   });
@@ -92,7 +67,7 @@ describe('RBAC: every mounted operation answers every caller kind as the matrix 
     '%s',
     async (operationId) => {
       const recipe = RECIPES[operationId];
-      const operation = operations.get(operationId);
+      const operation = generated.operations.get(operationId);
       if (!recipe) throw new Error(`no recipe for ${operationId}`);
       if (!operation) {
         // Recipes for operations another branch is adding; nothing to call until it is merged.
@@ -110,7 +85,7 @@ describe('RBAC: every mounted operation answers every caller kind as the matrix 
       const expected: Record<string, string> = {};
       const actual: Record<string, string> = {};
       for (const kind of CALLER_KINDS) {
-        const caller = world.callers.get(kind);
+        const caller = generated.world.callers.get(kind);
         if (!caller) throw new Error(`caller ${kind} was not set up`);
         for (const ownership of variants) {
           const expectation = expectedStatus(access, caller.profile, recipe.success, ownership);
@@ -122,13 +97,13 @@ describe('RBAC: every mounted operation answers every caller kind as the matrix 
             kind,
             shown === undefined ? String(expectation.status) : `${shown}/${expectation.status}`,
           );
-          const request = await recipe.build(context, { caller, ownership });
+          const request = await recipe.build(generated.context, { caller, ownership });
           expected[cell] = String(expectation.status);
           if (!routeMatches(operation.route, request.method, request.path)) {
             actual[cell] = `recipe built ${request.method} ${request.path}, not ${operation.route}`;
             continue;
           }
-          const { status, body } = await send(request, caller);
+          const { status, body } = await generated.send(request, caller);
           actual[cell] = status === expectation.status ? String(status) : `${status} ${body.slice(0, 300)}`;
         }
       }
