@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { DEFAULT_BLOCKED_PATHS } from './paths';
+import { globToRegExp } from './semantic-diff/glob';
 import { SEMANTIC_CONFIG_TYPES } from './semantic-diff/types';
 
 /**
@@ -93,7 +94,11 @@ export const validationGateSchema = z.strictObject({
 export type ValidationGate = z.output<typeof validationGateSchema>;
 
 export const semanticDiffRuleSettingSchema = z.strictObject({
-  glob,
+  // Classification matches with its own bounded matcher: a glob it cannot compile would match nothing.
+  glob: glob.refine((value) => globToRegExp(value) !== undefined, {
+    message:
+      'Glob is not supported by the semantic diff classifier (no !(..), at most 256 characters and 6 wildcards)',
+  }),
   config_type: z.enum(SEMANTIC_CONFIG_TYPES),
 });
 export type SemanticDiffRuleSetting = z.output<typeof semanticDiffRuleSettingSchema>;

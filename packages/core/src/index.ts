@@ -23,7 +23,6 @@ export {
   globToRegExp,
   matchesGlob,
   MAX_GLOB_LENGTH,
-  MAX_GLOB_WILDCARDS,
   type SemanticConfigType,
   type SemanticOperation,
   type SemanticChange,

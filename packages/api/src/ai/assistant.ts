@@ -1,5 +1,6 @@
 import {
   analyzeChangeset,
+  changedPaths,
   compareFindings,
   answerFromAnalysis,
   redactSecretsInText,
@@ -15,7 +16,7 @@ import {
   type ChatCompletionsOptions,
   type ChatMessage,
 } from './chat-completions';
-import { modelContext, redactQuestion } from './model-context';
+import { knownSecrets, modelContext, redactQuestion } from './model-context';
 
 export const DEFAULT_AI_TIMEOUT_MS = 10_000;
 
@@ -90,7 +91,7 @@ export function createChangesetAssistant(options: ChangesetAssistantOptions): Ch
       try {
         const content = await chatCompletion(model, [
           { role: 'system', content: ANALYZE_INSTRUCTIONS },
-          { role: 'user', content: modelContext(context, builtin) },
+          { role: 'user', content: modelContext(context, builtin, knownSecrets(context)) },
         ]);
         const parsed = modelAnalysisSchema.safeParse(parseJsonContent(content));
         if (!parsed.success) throw new ModelCallError('invalid_response');
@@ -103,10 +104,11 @@ export function createChangesetAssistant(options: ChangesetAssistantOptions): Ch
     async chat(context, message) {
       const builtin = analyzeChangeset(context);
       try {
+        const secrets = knownSecrets(context);
         const messages: ChatMessage[] = [
           { role: 'system', content: CHAT_INSTRUCTIONS },
-          { role: 'user', content: `Changeset context (JSON):\n${modelContext(context, builtin)}` },
-          { role: 'user', content: redactQuestion(context, message) },
+          { role: 'user', content: `Changeset context (JSON):\n${modelContext(context, builtin, secrets)}` },
+          { role: 'user', content: redactQuestion(message, secrets) },
         ];
         return { answer: await chatCompletion(model, messages), source: 'model' };
       } catch (error) {
@@ -146,11 +148,7 @@ function mergeAnalysis(
   builtin: Analysis,
   modelAnalysis: z.infer<typeof modelAnalysisSchema>,
 ): Analysis {
-  const paths = new Set<string>([
-    ...context.diff.changes.map((change) => change.filePath),
-    ...context.files.map((file) => file.path),
-    ...context.gateFailures.map((failure) => failure.path),
-  ]);
+  const paths = new Set(changedPaths(context));
   const findings = [...builtin.findings];
   const seen = new Set(findings.map(findingKey));
   for (const finding of modelAnalysis.findings) {

@@ -9,7 +9,7 @@ import {
 } from '@conman/core';
 
 /** Changes beyond this are summarized by count only, keeping prompts bounded. */
-export const MODEL_CONTEXT_MAX_CHANGES = 200;
+const MODEL_CONTEXT_MAX_CHANGES = 200;
 
 /**
  * What the model sees: the changeset's title and description, the semantic diff (values included,
@@ -17,7 +17,7 @@ export const MODEL_CONTEXT_MAX_CHANGES = 200;
  * contents are never sent. Every secret value the analyzer found in the changeset is also scrubbed
  * wherever else it appears, and a final text pass redacts anything secret-looking left in the JSON.
  */
-export function modelContext(context: AnalysisContext, builtin: Analysis): string {
+export function modelContext(context: AnalysisContext, builtin: Analysis, secrets: string[]): string {
   const changes = context.diff.changes.slice(0, MODEL_CONTEXT_MAX_CHANGES).map(redactChange);
   const payload = {
     changeset: {
@@ -33,16 +33,19 @@ export function modelContext(context: AnalysisContext, builtin: Analysis): strin
     },
     builtin_analysis: builtin,
   };
-  return redactSecretsInText(JSON.stringify(scrubStrings(payload, knownSecrets(context))));
+  return redactSecretsInText(JSON.stringify(scrubStrings(payload, secrets)));
 }
 
-/** The reviewer's question, without secret-looking words or any secret value of the changeset. */
-export function redactQuestion(context: AnalysisContext, question: string): string {
-  return redactSecretsInText(scrub(question, knownSecrets(context)));
+/** The reviewer's question, without secret-looking words or any of the changeset's `secrets`. */
+export function redactQuestion(question: string, secrets: string[]): string {
+  return redactSecretsInText(scrub(question, secrets));
 }
 
-/** Longest first, so a secret containing another is replaced whole. Very short values are too common to scrub. */
-function knownSecrets(context: AnalysisContext): string[] {
+/**
+ * Every secret value the analyzer finds in the changeset, to scrub from what the model sees; longest
+ * first, so a secret containing another is replaced whole. Very short values are too common to scrub.
+ */
+export function knownSecrets(context: AnalysisContext): string[] {
   const values = new Set(scanSecrets(context).map((secret) => secret.value.trim()));
   return [...values].filter((value) => value.length >= 4).sort((a, b) => b.length - a.length);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NOTIFICATION_OUTBOX } from '@conman/db';
+import { auditEventView } from '../../src/resources/audit';
 import { PUBLIC_URL, bearer, type IdentityFixture } from './identity-fixture';
 
 /** An audit event as `GET A/audit` shows it. */
@@ -109,19 +110,5 @@ export async function appAuditEvents(
 /** The events tied to no app (sessions, accounts, preferences), from the repository. */
 export async function platformAuditEvents(fixture: IdentityFixture): Promise<AuditView[]> {
   const { events } = await fixture.services.audit.list({ appId: null, page: 1, limit: 1000 });
-  return events.map((event) => ({
-    id: event.id,
-    app_id: event.appId,
-    actor: event.actor,
-    entity_type: event.entityType,
-    entity_id: event.entityId,
-    action: event.action,
-    before: event.before,
-    after: event.after,
-    context: {
-      request_id: event.context.requestId,
-      client_ip: event.context.clientIp,
-      user_agent: event.context.userAgent,
-    },
-  }));
+  return events.map(auditEventView);
 }

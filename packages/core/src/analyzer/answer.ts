@@ -1,5 +1,5 @@
 import { SEMANTIC_CONFIG_TYPES, type SemanticChange, type SemanticConfigType } from '../semantic-diff';
-import { SCHEMA_FINDING_PREFIX, SECRET_FINDING_PREFIX } from './findings';
+import { SCHEMA_FINDING_PREFIX, SECRET_FINDING_PREFIX, SEVERITY_RANK } from './findings';
 import { plural } from './summary';
 import type { Analysis, AnalysisContext, Finding } from './types';
 
@@ -37,7 +37,8 @@ export function answerFromAnalysis(context: AnalysisContext, analysis: Analysis,
   return `${analysis.summary} Ask me about a file path, risks, secrets, counts, or a config type (entity, page, tenant, ...).`;
 }
 
-function changedPaths(context: AnalysisContext): string[] {
+/** Every path the changeset touches (moves' sources included) or its gate reported, sorted. */
+export function changedPaths(context: AnalysisContext): string[] {
   const paths = new Set<string>();
   for (const change of context.diff.changes) {
     paths.add(change.filePath);
@@ -89,7 +90,9 @@ function secretsAnswer(analysis: Analysis): string {
 
 function risksAnswer(analysis: Analysis): string {
   if (analysis.findings.length === 0) return `No findings. ${analysis.summary}`;
-  const ordered = [...analysis.findings].sort((a, b) => severityRank(a) - severityRank(b));
+  const ordered = [...analysis.findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
   const schema = ordered.filter((finding) => finding.message.startsWith(SCHEMA_FINDING_PREFIX)).length;
   const head = `${analysis.summary}${schema > 0 ? ` ${plural(schema, 'schema violation')} reported by the gates.` : ''}`;
   return [head, ...list(ordered.map(describeFinding))].join('\n');
@@ -152,10 +155,6 @@ function list(items: string[]): string[] {
   const shown = items.slice(0, LIST_LIMIT).map((item) => `- ${item}`);
   if (items.length > LIST_LIMIT) shown.push(`- ... and ${items.length - LIST_LIMIT} more`);
   return shown;
-}
-
-function severityRank(finding: Finding): number {
-  return { error: 0, warning: 1, info: 2 }[finding.severity];
 }
 
 function escapeRegExp(text: string): string {

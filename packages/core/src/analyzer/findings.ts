@@ -1,4 +1,5 @@
 import {
+  addedLines,
   childPointer,
   deletedLineCount,
   isPlainObject,
@@ -158,17 +159,10 @@ export function scanSecrets(context: AnalysisContext): SecretOccurrence[] {
   for (const file of context.files) {
     if (file.status === 'removed' || file.newContent === undefined) continue;
     if (structural.has(file.path) || moved.has(file.path)) continue;
-    const oldLines = new Map<string, number>();
-    for (const line of splitLines(file.oldContent ?? '')) oldLines.set(line, (oldLines.get(line) ?? 0) + 1);
-    splitLines(file.newContent).forEach((text, index) => {
-      const remaining = oldLines.get(text) ?? 0;
-      if (remaining > 0) {
-        oldLines.set(text, remaining - 1);
-        return;
-      }
+    for (const { line, text } of addedLines(file.oldContent ?? '', file.newContent)) {
       const secret = findSecretInLine(text);
-      if (secret) found.push({ filePath: file.path, line: index + 1, ...secret, where: `line ${index + 1}` });
-    });
+      if (secret) found.push({ filePath: file.path, line, ...secret, where: `line ${line}` });
+    }
   }
   return found;
 }
@@ -249,7 +243,7 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
-const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+export const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
 /** The order findings are reported in: by file, line, severity (errors first), message. */
 export function compareFindings(left: Finding, right: Finding): number {

@@ -1,22 +1,11 @@
 export type { Analysis, AnalysisContext, Finding } from './types';
 export { analyzeChangeset } from './analyze';
-export { answerFromAnalysis } from './answer';
-export {
-  compareFindings,
-  LARGE_DELETION_LINES,
-  LARGE_DELETION_MIN_FILE_LINES,
-  LARGE_DELETION_SHARE,
-  SCHEMA_FINDING_PREFIX,
-  SECRET_FINDING_PREFIX,
-  scanSecrets,
-  type SecretOccurrence,
-} from './findings';
+export { answerFromAnalysis, changedPaths } from './answer';
+export { compareFindings, LARGE_DELETION_LINES, scanSecrets } from './findings';
 export {
   detectSecret,
-  findSecretInLine,
   isHighEntropyToken,
   isSecretKeyName,
-  isSecretReference,
   maskSecret,
   redactSecretsInText,
   redactSecretValues,

@@ -1,9 +1,8 @@
 export * from './types';
 export { computeSemanticDiff, type SemanticDiffInput } from './compute';
-export { classifyPath, DEFAULT_SEMANTIC_DIFF_RULES, fileStem } from './classify';
-export { globToRegExp, matchesGlob, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS } from './glob';
+export { classifyPath, DEFAULT_SEMANTIC_DIFF_RULES } from './classify';
+export { globToRegExp, matchesGlob, MAX_GLOB_LENGTH } from './glob';
 export { isPlainObject } from './compare';
 export { splitLines, deletedLineCount, addedLines } from './text';
-export { pointerLocator, parseStructured, structuredFormat } from './structured';
+export { pointerLocator } from './structured';
 export { childPointer, pointerSegments } from './pointer';
-export { describePointer } from './describe';

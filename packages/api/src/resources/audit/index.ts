@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditEvent } from '@conman/core';
 import type { AccessControl } from '@conman/auth';
 import type { AuditLog } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
@@ -26,6 +27,27 @@ export const auditEventSchema = z
     created_at: z.string(),
   })
   .meta({ id: 'AuditEvent' });
+
+/** An audit event as the API shows it. */
+export function auditEventView(event: AuditEvent): z.output<typeof auditEventSchema> {
+  return {
+    id: event.id,
+    app_id: event.appId,
+    actor: event.actor,
+    entity_type: event.entityType,
+    entity_id: event.entityId,
+    action: event.action,
+    before: event.before,
+    after: event.after,
+    git_sha: event.gitSha,
+    context: {
+      request_id: event.context.requestId,
+      client_ip: event.context.clientIp,
+      user_agent: event.context.userAgent,
+    },
+    created_at: event.createdAt.toISOString(),
+  };
+}
 
 const filterValue = z.string().min(1).max(200).optional();
 
@@ -63,23 +85,7 @@ export function auditModule(deps: { access: AccessControl; audit: AuditLog }): A
             ...(query.action !== undefined && { action: query.action }),
             ...(query.actor !== undefined && { actorId: query.actor }),
           });
-          const items = events.map((event) => ({
-            id: event.id,
-            app_id: event.appId,
-            actor: event.actor,
-            entity_type: event.entityType,
-            entity_id: event.entityId,
-            action: event.action,
-            before: event.before,
-            after: event.after,
-            git_sha: event.gitSha,
-            context: {
-              request_id: event.context.requestId,
-              client_ip: event.context.clientIp,
-              user_agent: event.context.userAgent,
-            },
-            created_at: event.createdAt.toISOString(),
-          }));
+          const items = events.map(auditEventView);
           return paginated(items, { page: query.page, limit: query.limit, total });
         },
       }),

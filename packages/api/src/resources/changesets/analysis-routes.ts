@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { computeSemanticDiff, type AnalysisContext, type App, type Changeset } from '@conman/core';
+import type { AnalysisContext, App, Changeset } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
 import { callerAndChangeset, loadApp } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
-import { changedFiles, revisionFor, semanticRulesOf } from './diff';
+import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
 
 const findingSchema = z.object({
@@ -55,13 +55,7 @@ async function analysisContext(
   changeset: Changeset,
 ): Promise<{ context: AnalysisContext; revision: number }> {
   const revision = await revisionFor(deps, changeset);
-  const { files } = await changedFiles(deps, app, revision);
-  const diff = computeSemanticDiff({
-    baseSha: revision.baseSha,
-    headSha: revision.headSha,
-    files,
-    rules: semanticRulesOf(app),
-  });
+  const { diff, files } = await semanticDiffOf(deps, app, revision);
   return {
     revision: revision.number,
     context: {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { SEMANTIC_CONFIG_TYPES, computeSemanticDiff } from '@conman/core';
+import { SEMANTIC_CONFIG_TYPES } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
 import { callerAndChangeset, loadApp } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
-import { changedFiles, revisionFor, semanticRulesOf } from './diff';
+import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
 
 const diffFileSchema = z.object({
@@ -83,15 +83,7 @@ export function diffRoutes(deps: ChangesetsModuleDependencies) {
         const app = await loadApp(deps, params.appId);
         const revision = await revisionFor(deps, changeset, query.revision);
         if (query.mode === 'semantic') {
-          const { files } = await changedFiles(deps, app, revision);
-          return ok(
-            computeSemanticDiff({
-              baseSha: revision.baseSha,
-              headSha: revision.headSha,
-              files,
-              rules: semanticRulesOf(app),
-            }),
-          );
+          return ok((await semanticDiffOf(deps, app, revision)).diff);
         }
         const [entries, patch] = await Promise.all([
           deps.git.diffFiles(app.repoPath, revision.baseSha, revision.headSha),

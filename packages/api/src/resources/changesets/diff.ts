@@ -1,12 +1,11 @@
 import {
   ConflictError,
   NotFoundError,
-  SEMANTIC_CONFIG_TYPES,
+  computeSemanticDiff,
   type App,
   type Changeset,
   type ChangesetRevision,
-  type DiffEntry,
-  type SemanticDiffRule,
+  type SemanticDiffResponse,
   type SemanticFileChange,
 } from '@conman/core';
 import type { ChangesetsModuleDependencies } from './dependencies';
@@ -25,28 +24,16 @@ export async function revisionFor(
   return revision;
 }
 
-/** The app's `semantic_diff_rules` that are well-formed (settings validation owns the rest). */
-export function semanticRulesOf(app: App): SemanticDiffRule[] {
-  const rules: unknown[] = app.settings.semantic_diff_rules ?? [];
-  return rules.filter(
-    (rule): rule is SemanticDiffRule =>
-      typeof rule === 'object' &&
-      rule !== null &&
-      typeof (rule as { glob?: unknown }).glob === 'string' &&
-      (SEMANTIC_CONFIG_TYPES as readonly unknown[]).includes((rule as { config_type?: unknown }).config_type),
-  );
-}
-
 /**
  * The changed files between the revision's merge base and head with their text, as the semantic diff
  * and the analyzer read them. A rename is a removal plus an addition (the semantic diff pairs equal
  * contents back into a move); binary files carry no contents.
  */
-export async function changedFiles(
+async function changedFiles(
   deps: ChangesetsModuleDependencies,
   app: App,
   revision: ChangesetRevision,
-): Promise<{ entries: DiffEntry[]; files: SemanticFileChange[] }> {
+): Promise<SemanticFileChange[]> {
   const entries = await deps.git.diffFiles(app.repoPath, revision.baseSha, revision.headSha);
   const wanted: { side: 'old' | 'new'; path: string; file: SemanticFileChange }[] = [];
   const files: SemanticFileChange[] = [];
@@ -90,5 +77,21 @@ export async function changedFiles(
     if (side === 'old') file.oldContent = content;
     else file.newContent = content;
   });
-  return { entries, files };
+  return files;
+}
+
+/** The semantic diff of a revision (SPEC §6.6) with the app's rules, and the files it was computed from. */
+export async function semanticDiffOf(
+  deps: ChangesetsModuleDependencies,
+  app: App,
+  revision: ChangesetRevision,
+): Promise<{ diff: SemanticDiffResponse; files: SemanticFileChange[] }> {
+  const files = await changedFiles(deps, app, revision);
+  const diff = computeSemanticDiff({
+    baseSha: revision.baseSha,
+    headSha: revision.headSha,
+    files,
+    rules: app.settings.semantic_diff_rules,
+  });
+  return { diff, files };
 }
