@@ -22,10 +22,6 @@ export function isOpenChangesetState(state: ChangesetState): boolean {
   return !TERMINAL_CHANGESET_STATES.includes(state);
 }
 
-export function isChangesetState(value: unknown): value is ChangesetState {
-  return typeof value === 'string' && (CHANGESET_STATES as readonly string[]).includes(value);
-}
-
 export const CHANGESET_ACTION_TYPES = [
   'submit',
   'resubmit',
@@ -85,7 +81,7 @@ const TARGET: Readonly<Record<Exclude<ChangesetActionType, 'approve'>, Changeset
   edit: 'draft',
 };
 
-/** States from which `action` is allowed; repositories use it to guard their atomic updates. */
+/** States from which `action` is allowed (what the transition table says, per action). */
 export function changesetStatesAllowing(action: ChangesetActionType): readonly ChangesetState[] {
   return ALLOWED_FROM[action];
 }

@@ -77,16 +77,23 @@ describe('ChangesetsRepository', () => {
     };
     const [first, second] = [await approved(), await approved()];
     const queuedFirst = await inTransaction(database.client, async (session) =>
-      changesets.enqueue(first, await counters.next(appId, session), session),
+      changesets.transition(
+        first,
+        { type: 'queue' },
+        { queuePosition: await counters.next(appId, session) },
+        session,
+      ),
     );
     expect(queuedFirst.queuePosition).toBe(1);
     await expect(
-      inTransaction(database.client, (session) => changesets.enqueue(second, 1, session)),
+      inTransaction(database.client, (session) =>
+        changesets.transition(second, { type: 'queue' }, { queuePosition: 1 }, session),
+      ),
     ).rejects.toMatchObject({ code: 11000 });
     const released = await changesets.transition(queuedFirst, { type: 'release' });
     expect(released.queuePosition).toBeNull();
     const queuedSecond = await inTransaction(database.client, (session) =>
-      changesets.enqueue(second, 1, session),
+      changesets.transition(second, { type: 'queue' }, { queuePosition: 1 }, session),
     );
     expect(queuedSecond.queuePosition).toBe(1);
     expect((await changesets.listQueued(appId)).map((changeset) => changeset.id)).toEqual([second.id]);

@@ -15,7 +15,7 @@ import {
   type ChangesetState,
 } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { isDuplicateKeyError, parseObjectId, toObjectId } from '../identity/shared';
+import { conflictOnDuplicate, parseObjectId, toObjectId } from '../identity/shared';
 
 export const CHANGESETS = 'changesets';
 
@@ -83,11 +83,13 @@ export interface ChangesetListFilter {
   authorId?: string;
 }
 
-/** Fields a transition may set alongside the new state (the frozen revision when submitting). */
+/** Fields a transition may set alongside the new state (the frozen revision, the queue position). */
 export interface ChangesetTransitionFields {
   revision?: number;
   headSha?: string;
   baseSha?: string;
+  /** `queue`: the position the caller reserved from the app's queue counter. */
+  queuePosition?: number;
 }
 
 function toChangeset(doc: ChangesetDocument): Changeset {
@@ -152,16 +154,11 @@ export class ChangesetsRepository {
       created_at: now,
       updated_at: now,
     };
-    try {
-      await this.collection.insertOne(doc, { session });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        throw new ConflictError('The workspace already has an open changeset', {
-          workspace_id: input.workspaceId,
-        });
-      }
-      throw error;
-    }
+    await conflictOnDuplicate(
+      'The workspace already has an open changeset',
+      () => this.collection.insertOne(doc, { session }),
+      { workspace_id: input.workspaceId },
+    );
     return toChangeset(doc);
   }
 
@@ -242,6 +239,7 @@ export class ChangesetsRepository {
         ...(fields.revision !== undefined && { revision: fields.revision }),
         ...(fields.headSha !== undefined && { head_sha: fields.headSha }),
         ...(fields.baseSha !== undefined && { base_sha: fields.baseSha }),
+        ...(fields.queuePosition !== undefined && { queue_position: fields.queuePosition }),
       },
     };
     if (current.state === 'queued' && next !== 'queued') update.$unset = { queue_position: '' };
@@ -249,18 +247,6 @@ export class ChangesetsRepository {
       session,
       returnDocument: 'after',
     });
-    if (!doc) throw staleError(current);
-    return toChangeset(doc);
-  }
-
-  /** `approved → queued` at `position` (the caller reserves it from the app's queue counter). */
-  async enqueue(current: Changeset, position: number, session: ClientSession): Promise<Changeset> {
-    const next = transitionChangeset(current.state, { type: 'queue' });
-    const doc = await this.collection.findOneAndUpdate(
-      guardOf(current),
-      { $set: { state: next, is_open: true, queue_position: position, updated_at: new Date() } },
-      { session, returnDocument: 'after' },
-    );
     if (!doc) throw staleError(current);
     return toChangeset(doc);
   }

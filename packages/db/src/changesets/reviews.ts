@@ -1,7 +1,7 @@
 import { ObjectId, type ClientSession, type Collection, type Db } from 'mongodb';
-import { ConflictError, type ChangesetReview, type ReviewAction } from '@conman/core';
+import type { ChangesetReview, ReviewAction } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { isDuplicateKeyError, parseObjectId, toObjectId } from '../identity/shared';
+import { conflictOnDuplicate, parseObjectId, toObjectId } from '../identity/shared';
 
 export const CHANGESET_REVIEWS = 'changeset_reviews';
 
@@ -75,14 +75,11 @@ export class ChangesetReviewsRepository {
       comment: input.comment,
       created_at: new Date(),
     };
-    try {
-      await this.collection.insertOne(doc, { session });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        throw new ConflictError('You already approved this revision', { revision: input.revision });
-      }
-      throw error;
-    }
+    await conflictOnDuplicate(
+      'You already approved this revision',
+      () => this.collection.insertOne(doc, { session }),
+      { revision: input.revision },
+    );
     return toReview(doc);
   }
 

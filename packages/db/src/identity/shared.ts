@@ -24,11 +24,15 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /** Turns a unique-index violation into the 409 a client should see; rethrows everything else. */
-export async function conflictOnDuplicate<T>(message: string, work: () => Promise<T>): Promise<T> {
+export async function conflictOnDuplicate<T>(
+  message: string,
+  work: () => Promise<T>,
+  details?: Record<string, unknown>,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isDuplicateKeyError(error)) throw new ConflictError(message);
+    if (isDuplicateKeyError(error)) throw new ConflictError(message, details);
     throw error;
   }
 }

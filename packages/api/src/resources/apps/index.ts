@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, appSettingsPatchSchema, type Logger } from '@conman/core';
+import { appSettingsPatchSchema, type Logger } from '@conman/core';
 import type { AccessControl } from '@conman/auth';
 import type {
   AppsRepository,
@@ -13,6 +13,7 @@ import { objectId } from '../../platform/common-schemas';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller, callerOf, userCallerOf } from '../auth/caller';
+import { requireApp } from './require-app';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
 import { updateAppSettings } from './update-settings';
@@ -86,9 +87,7 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         errors: ['unauthorized', 'not_found'],
         handler: async ({ params, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'read_app');
-          const app = await deps.apps.findById(params.appId);
-          if (!app) throw new NotFoundError('App not found');
-          return ok(appView(app));
+          return ok(appView(await requireApp(deps.apps, params.appId)));
         },
       }),
       defineRoute({

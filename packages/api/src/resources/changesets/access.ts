@@ -8,31 +8,22 @@ import {
   type Role,
 } from '@conman/core';
 import type { Caller } from '@conman/auth';
-import { authorizedCaller } from '../auth/caller';
+import { actorOf, authorizedCaller } from '../auth/caller';
+import { requireApp } from '../apps/require-app';
 import type { ChangesetsModuleDependencies } from './dependencies';
 
 export type AppCaller = Caller & { role: Role };
 
-/**
- * Who authors and owns items: the user, or the API key of a service account (as for workspaces,
- * whose owner is the key for automation).
- */
-export function principalIdOf(caller: Caller): string {
-  return caller.principal.kind === 'user' ? caller.principal.userId : caller.principal.keyId;
+export function isAuthor(caller: Caller, authorId: string): boolean {
+  return actorOf(caller).id === authorId;
 }
 
-export function isAuthor(caller: Caller, changeset: Changeset): boolean {
-  return principalIdOf(caller) === changeset.authorId;
+export function requireAuthor(caller: Caller, authorId: string, what: string): void {
+  if (!isAuthor(caller, authorId)) throw new ForbiddenError(`Only the author can ${what}`);
 }
 
-export function requireAuthor(caller: Caller, changeset: Changeset, what: string): void {
-  if (!isAuthor(caller, changeset)) throw new ForbiddenError(`Only the author can ${what}`);
-}
-
-export async function loadApp(deps: ChangesetsModuleDependencies, appId: string): Promise<App> {
-  const app = await deps.apps.findById(appId);
-  if (!app) throw new NotFoundError('App not found');
-  return app;
+export function loadApp(deps: ChangesetsModuleDependencies, appId: string): Promise<App> {
+  return requireApp(deps.apps, appId);
 }
 
 export async function loadChangeset(

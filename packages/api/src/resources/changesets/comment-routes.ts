@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-  validateRepoPath,
-} from '@conman/core';
+import { ConflictError, NotFoundError, ValidationError, validateRepoPath } from '@conman/core';
 import { inTransaction } from '@conman/db';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
 import { actorOf } from '../auth/caller';
-import { callerAndChangeset } from './access';
+import { callerAndChangeset, requireAuthor } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import {
   changesetParams,
@@ -129,8 +123,8 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       handler: async ({ params, body, request }) => {
         const { caller, changeset } = await callerAndChangeset(deps, request, params, 'comment_in_review');
         const comment = await commentOf(changeset.id, params.commentId);
+        requireAuthor(caller, comment.authorId, 'edit a comment');
         const actor = actorOf(caller);
-        if (comment.authorId !== actor.id) throw new ForbiddenError('Only the author can edit a comment');
         const edited = await inTransaction(deps.client, async (session) => {
           const edited = await deps.comments.editBody(comment, body.body, session);
           if (!edited) throw new ConflictError('The comment changed concurrently; reload and retry');

@@ -7,7 +7,7 @@ import { accepted, created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { jobView } from '../jobs/schemas';
-import { callerAndChangeset, loadApp, principalIdOf, requireAuthor } from './access';
+import { callerAndChangeset, loadApp, requireAuthor } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetDetail } from './detail';
 import {
@@ -48,7 +48,7 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       handler: async ({ params, body, request }) => {
         const caller = await authorizedCaller(deps.access, request, params.appId, 'modify_own_changeset');
         const workspace = await deps.workspaces.get(params.appId, body.workspace_id);
-        const authorId = principalIdOf(caller);
+        const authorId = actorOf(caller).id;
         if (workspace.ownerId !== authorId)
           throw new ForbiddenError('Only the owner of the workspace can open a changeset on it');
         const changeset = await inTransaction(deps.client, async (session) => {
@@ -125,7 +125,7 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
       handler: async ({ params, body, request }) => {
         const { caller, changeset } = await callerAndChangeset(deps, request, params, 'modify_own_changeset');
-        requireAuthor(caller, changeset, 'edit this changeset');
+        requireAuthor(caller, changeset.authorId, 'edit this changeset');
         assertOpen(changeset);
         const updated = await inTransaction(deps.client, async (session) => {
           const updated = await deps.changesets.updateDetails(changeset, body, session);
@@ -157,7 +157,7 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
       handler: async ({ params, request }) => {
         const { caller, changeset } = await callerAndChangeset(deps, request, params, 'submit_changeset');
-        requireAuthor(caller, changeset, 'submit this changeset');
+        requireAuthor(caller, changeset.authorId, 'submit this changeset');
         const app = await loadApp(deps, params.appId);
         return accepted(
           submissionView(await submitChangeset(deps, app, changeset, 'submit', actorOf(caller))),
@@ -175,7 +175,7 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
       handler: async ({ params, request }) => {
         const { caller, changeset } = await callerAndChangeset(deps, request, params, 'submit_changeset');
-        requireAuthor(caller, changeset, 'resubmit this changeset');
+        requireAuthor(caller, changeset.authorId, 'resubmit this changeset');
         const app = await loadApp(deps, params.appId);
         const action = resubmitActionFor(changeset.state);
         return accepted(submissionView(await submitChangeset(deps, app, changeset, action, actorOf(caller))));

@@ -40,7 +40,12 @@ export function queueRoute(deps: ChangesetsModuleDependencies) {
               throw new ConflictError('A new revision was frozen meanwhile; its gate must pass first');
             }
             const position = await deps.queueCounters.next(params.appId, session);
-            const queued = await deps.changesets.enqueue(current, position, session);
+            const queued = await deps.changesets.transition(
+              current,
+              { type: 'queue' },
+              { queuePosition: position },
+              session,
+            );
             await deps.audit.record(
               {
                 appId: params.appId,

@@ -4,22 +4,19 @@ import {
   type App,
   type AuditActor,
   type Changeset,
-  type ChangesetRevision,
   type ChangesetRevisionReason,
   type JobRecord,
-  type Workspace,
 } from '@conman/core';
 import { inTransaction } from '@conman/db';
 import { runGate } from '@conman/jobs';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetView } from './schemas';
 
-/** The action a (re)submission applies, by the state it starts from (SPEC §7). */
-export type SubmissionAction = 'submit' | 'resubmit' | 'new_revision';
+/** The action a (re)submission applies, by the state it starts from (SPEC §7): also the revision's reason. */
+export type SubmissionAction = ChangesetRevisionReason;
 
 export interface Submission {
   changeset: Changeset;
-  revision: ChangesetRevision;
   job: JobRecord | null;
 }
 
@@ -55,7 +52,6 @@ export async function freezeRevision(
   const { app, changeset, action, headSha, actor } = input;
   const baseSha = input.baseSha ?? (await mergeBaseOf(deps, app, headSha));
   const number = changeset.revision + 1;
-  const reason: ChangesetRevisionReason = action;
   const { updated, revision } = await inTransaction(deps.client, async (session) => {
     const updated = await deps.changesets.transition(
       changeset,
@@ -64,7 +60,15 @@ export async function freezeRevision(
       session,
     );
     const revision = await deps.revisions.create(
-      { appId: app.id, changesetId: changeset.id, number, headSha, baseSha, reason, createdBy: actor.id },
+      {
+        appId: app.id,
+        changesetId: changeset.id,
+        number,
+        headSha,
+        baseSha,
+        reason: action,
+        createdBy: actor.id,
+      },
       session,
     );
     await deps.audit.record(
@@ -100,24 +104,7 @@ export async function freezeRevision(
       error: error instanceof Error ? error.message : String(error),
     });
   }
-  return { changeset: updated, revision: { ...revision, gateJobId: job?.id ?? null }, job };
-}
-
-/** Commits the workspace's pending edits (SPEC §5.3) and returns the head to freeze. */
-export async function commitForSubmission(
-  deps: ChangesetsModuleDependencies,
-  app: App,
-  changeset: Changeset,
-  actor: AuditActor,
-): Promise<{ workspace: Workspace; headSha: string }> {
-  const workspace = await deps.workspaces.get(app.id, changeset.workspaceId);
-  const { headSha } = await deps.workspaces.commitWorkingState(
-    app,
-    workspace,
-    `${changeset.title}\n\nChangeset ${changeset.id}`,
-    actor,
-  );
-  return { workspace, headSha };
+  return { changeset: updated, job };
 }
 
 /**
@@ -132,22 +119,23 @@ export async function submitChangeset(
   actor: AuditActor,
 ): Promise<Submission> {
   transitionChangeset(changeset.state, { type: action });
-  const { headSha } = await commitForSubmission(deps, app, changeset, actor);
+  // Pending edits become one commit first (SPEC §5.3): that is the head to freeze.
+  const workspace = await deps.workspaces.get(app.id, changeset.workspaceId);
+  const message = `${changeset.title}\n\nChangeset ${changeset.id}`;
+  const { headSha } = await deps.workspaces.commitWorkingState(app, workspace, message, actor);
   const baseSha = await mergeBaseOf(deps, app, headSha);
   if ((await deps.git.diffFiles(app.repoPath, baseSha, headSha)).length === 0) {
     throw new ConflictError('The workspace has no changes against the integration branch to submit', {
       head_sha: headSha,
     });
   }
-  // The commit may have fired the head-moved hook, which already froze this head as a new revision.
-  const current = (await deps.changesets.findById(app.id, changeset.id)) ?? changeset;
-  if (action === 'new_revision' && current.headSha === headSha) {
+  if (action === 'new_revision' && changeset.headSha === headSha) {
     throw new ConflictError('Nothing new to resubmit: the workspace head is the current revision', {
-      revision: current.revision,
+      revision: changeset.revision,
       head_sha: headSha,
     });
   }
-  return freezeRevision(deps, { app, changeset: current, action, headSha, baseSha, actor });
+  return freezeRevision(deps, { app, changeset, action, headSha, baseSha, actor });
 }
 
 /** Which resubmit action applies to a state: `changes_requested` resubmits, reviewable states revise. */

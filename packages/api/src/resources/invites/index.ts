@@ -13,6 +13,7 @@ import { paginationQuery } from '../../platform/pagination';
 import { created, noContent, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
+import { requireApp } from '../apps/require-app';
 import { inviteMail } from './invite-mail';
 import { createInviteBody, inviteSchema, inviteView } from './schemas';
 
@@ -34,8 +35,7 @@ const inviteParams = z.object({ appId: objectId, inviteId: objectId });
 /** Invites of an app (app_admin): create, list, resend (new token, old one dead), revoke. */
 export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
   const mailFor = async (appId: string, email: string, role: Role, token: string) => {
-    const app = await deps.apps.findById(appId);
-    if (!app) throw new NotFoundError('App not found');
+    const app = await requireApp(deps.apps, appId);
     return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token });
   };
   const auditedInvite = (invite: Invite) => ({

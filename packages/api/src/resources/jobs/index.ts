@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError, type AuditActor, type JobRecord } from '@conman/core';
-import type { AccessControl, Caller } from '@conman/auth';
+import type { AccessControl } from '@conman/auth';
 import {
   inTransaction,
   type AppsRepository,
@@ -14,6 +14,7 @@ import { objectId } from '../../platform/common-schemas';
 import { accepted, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller, callerOf } from '../auth/caller';
+import { requireApp } from '../apps/require-app';
 import { resolveRevision } from './resolve-revision';
 import {
   jobListQuery,
@@ -53,9 +54,6 @@ async function jobOfApp(jobs: JobStore, appId: string, jobId: string): Promise<J
 }
 
 /** Who a job records as its creator: the user, or the API key for service accounts. */
-function creatorId(caller: Caller): string {
-  return actorOf(caller).id;
-}
 
 /**
  * The job itself is the durable record of the request; the audit event follows it in its own
@@ -150,7 +148,7 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
           const caller = await callerOf(deps.access, request);
           await deps.access.authorize(caller, params.appId, 'read_app');
           const job = await jobOfApp(deps.jobs, params.appId, params.jobId);
-          const isOwner = job.createdBy !== null && job.createdBy === creatorId(caller);
+          const isOwner = job.createdBy !== null && job.createdBy === actorOf(caller).id;
           await deps.access.authorize(caller, params.appId, 'cancel_job', isOwner);
           const after = await deps.producer.requestCancel(job.id);
           await auditJob(deps, params.appId, actorOf(caller), 'job.cancel_requested', after, job);
@@ -175,8 +173,7 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
             throw new ValidationError('Give exactly one of ref and commit_sha', {
               fields: ['ref', 'commit_sha'],
             });
-          const app = await deps.apps.findById(params.appId);
-          if (!app) throw new NotFoundError('App not found');
+          const app = await requireApp(deps.apps, params.appId);
           const commitSha = await resolveRevision(
             deps.git,
             app.repoPath,
@@ -187,7 +184,7 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
             appId: app.id,
             commitSha,
             entity: { type: 'app', id: app.id },
-            createdBy: creatorId(caller),
+            createdBy: actorOf(caller).id,
             oneOff: true,
           });
           await auditJob(deps, app.id, actorOf(caller), 'job.validation_requested', job, null);

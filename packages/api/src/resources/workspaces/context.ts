@@ -1,8 +1,9 @@
 import type { Request } from 'express';
-import { NotFoundError, slugify, type App, type Workspace } from '@conman/core';
+import { slugify, type App, type Workspace } from '@conman/core';
 import type { AccessControl, Caller } from '@conman/auth';
 import type { AppsRepository } from '@conman/db';
 import { actorOf, authorizedCaller } from '../auth/caller';
+import { requireApp } from '../apps/require-app';
 import type { WorkspaceActor, WorkspaceService } from './service';
 
 export interface WorkspacesModuleDependencies {
@@ -41,12 +42,6 @@ async function afterAuthorization<A, B>(authorization: Promise<A>, lookup: Promi
   return [authorized.value, found.value];
 }
 
-async function appOf(deps: WorkspacesModuleDependencies, appId: string): Promise<App> {
-  const app = await deps.apps.findById(appId);
-  if (!app) throw new NotFoundError('App not found');
-  return app;
-}
-
 /**
  * The caller in the app with the capability (404 non-members, 403 role). Any member may read
  * (SPEC §6.2); workspaces of other apps are 404 in the service.
@@ -61,7 +56,7 @@ export async function appAccess(
   // refused caller learns nothing from it.
   const [caller, app] = await afterAuthorization(
     authorizedCaller(deps.access, request, appId, capability),
-    appOf(deps, appId),
+    requireApp(deps.apps, appId),
   );
   return { app, actor: workspaceActor(caller, caller.role === 'app_admin') };
 }
@@ -75,7 +70,7 @@ export async function editAccess(
 ): Promise<{ app: App; actor: WorkspaceActor; workspace: Workspace }> {
   const [caller, app] = await afterAuthorization(
     authorizedCaller(deps.access, request, appId, 'edit_own_workspace'),
-    appOf(deps, appId),
+    requireApp(deps.apps, appId),
   );
   const actor = workspaceActor(caller, caller.role === 'app_admin');
   const workspace = await deps.service.findRecord(app, workspaceId);
