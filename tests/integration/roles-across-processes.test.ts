@@ -28,8 +28,14 @@ describe('role changes and revoked sessions across server processes', () => {
     a = await startStack({
       env: { CONMAN_BOOTSTRAP_ADMIN_EMAIL: ROOT.email, CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ROOT.password },
     });
-    // Same database and data directory (hence the same JWT secret and repositories) as A.
-    b = await startStack({ env: { CONMAN_MONGO_DB: a.dbName, CONMAN_DATA_DIR: a.dataDir } });
+    // One installation: same database, data directory (JWT secret, repositories) and Redis prefix as A.
+    b = await startStack({
+      env: {
+        CONMAN_MONGO_DB: a.dbName,
+        CONMAN_DATA_DIR: a.dataDir,
+        CONMAN_REDIS_PREFIX: a.env.CONMAN_REDIS_PREFIX!,
+      },
+    });
     mongo = await connectMongo({
       uri: process.env[TEST_ENV.mongoUri]!,
       dbName: a.dbName,
@@ -80,6 +86,7 @@ describe('role changes and revoked sessions across server processes', () => {
           CONMAN_MONGO_URI: process.env[TEST_ENV.mongoUri],
           CONMAN_MONGO_DB: a.dbName,
           CONMAN_REDIS_URL: process.env[TEST_ENV.redisUrl],
+          CONMAN_REDIS_PREFIX: a.env.CONMAN_REDIS_PREFIX,
         },
       },
     );

@@ -1,6 +1,12 @@
 import type { ConmanConfig, Logger } from '@conman/core';
-import { Redis } from 'ioredis';
-import { announceInvalidation, bootstrapAdmin, type BootstrapAdminInput } from '@conman/auth';
+import type { Redis } from 'ioredis';
+import {
+  announceInvalidation,
+  bootstrapAdmin,
+  cacheInvalidationChannelOf,
+  type BootstrapAdminInput,
+} from '@conman/auth';
+import { connectRedis } from '@conman/runtime';
 import {
   SessionsRepository,
   UsersRepository,
@@ -57,18 +63,19 @@ export async function runBootstrapAdmin(
  */
 async function announceSignOut(config: ConmanConfig, logger: Logger, userId: string): Promise<void> {
   if (!config.redis.url) return;
-  const redis = new Redis(config.redis.url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
+  let redis: Redis | undefined;
   try {
-    await redis.connect();
-    await announceInvalidation(redis, 'user_sessions', userId);
+    redis = await connectRedis(config.redis.url, 2_000);
+    redis.on('error', () => undefined);
+    await announceInvalidation(
+      redis,
+      'user_sessions',
+      userId,
+      cacheInvalidationChannelOf(config.redis.prefix),
+    );
   } catch (error) {
     logger.warn('running servers were not told about the reset', { error: (error as Error).message });
   } finally {
-    redis.disconnect();
+    redis?.disconnect();
   }
 }

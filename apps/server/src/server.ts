@@ -11,7 +11,7 @@ import {
   type ConmanApiContext,
 } from '@conman/api';
 import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
-import { RedisCacheInvalidationBus } from '@conman/auth';
+import { RedisCacheInvalidationBus, cacheInvalidationChannelOf } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
 import { ensureBootstrapAdmin } from './bootstrap-admin';
@@ -38,7 +38,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   await ensureBootstrapAdmin(config, mongo, logger);
   const redis = await connectRedis(config.redis.url);
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
-  const git = createGitAdapterForConfig(config);
+  const git = createGitAdapterForConfig(config, logger);
   // The API only enqueues (SPEC §8): BullMQ queues on their own connection, cancel messages on `redis`.
   const bullConnection = createBullConnection(config.redis.url);
   bullConnection.on('error', (error: Error) =>
@@ -51,7 +51,12 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   // reconnects.
   const subscriber = redis.duplicate({ enableOfflineQueue: true });
   subscriber.on('error', (error: Error) => logger.warn('redis subscriber error', { error: error.message }));
-  const cacheInvalidation = new RedisCacheInvalidationBus({ publisher: redis, subscriber, logger });
+  const cacheInvalidation = new RedisCacheInvalidationBus({
+    publisher: redis,
+    subscriber,
+    logger,
+    channel: cacheInvalidationChannelOf(config.redis.prefix),
+  });
   await cacheInvalidation.start();
 
   const context: ConmanApiContext = {
@@ -65,6 +70,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     publicUrl: config.publicUrl,
     loginLimits: rateLimits(config, 'login'),
     forgotPasswordLimits: rateLimits(config, 'forgot'),
+    rateLimitPrefix: `${config.redis.prefix}:rl`,
     cacheInvalidation,
     ai: config.ai,
   };

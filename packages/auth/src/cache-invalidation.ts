@@ -29,7 +29,12 @@ export interface RedisSubscriber {
   quit(): Promise<unknown>;
 }
 
-export const CACHE_INVALIDATION_CHANNEL = 'conman:cache:invalidate';
+/** The channel of an installation (`CONMAN_REDIS_PREFIX`), so installations sharing a Redis stay apart. */
+export function cacheInvalidationChannelOf(prefix: string): string {
+  return `${prefix}:cache:invalidate`;
+}
+
+export const CACHE_INVALIDATION_CHANNEL = cacheInvalidationChannelOf('conman');
 
 export interface RedisCacheInvalidationBusOptions {
   publisher: RedisPublisher;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, type App } from '@conman/core';
+import { NotFoundError, appSettingsShape, type App } from '@conman/core';
 import type { AppsRepository } from '@conman/db';
 import type { GateName } from '../msuite/environment';
 import { GATE_JOB_TYPES, type GateSettings, type GateSettingsResolver } from './gate-jobs';
@@ -15,15 +15,6 @@ const gateEntry = z.object({
   timeout_seconds: z.number().int().min(1).max(86_400).optional(),
 });
 
-/** Same rules as the settings contract: shell-safe names, never `CONMAN_*` (those are context variables). */
-const envVars = z.record(
-  z
-    .string()
-    .regex(/^[A-Z_][A-Z0-9_]*$/)
-    .refine((name) => !name.startsWith('CONMAN_')),
-  z.string().max(4096),
-);
-
 export function gateSettingsOf(app: App, gate: GateName): GateSettings {
   const settings = app.settings as unknown as Record<string, unknown>;
   const gates = Array.isArray(settings.validation_gates) ? settings.validation_gates : [];
@@ -33,7 +24,8 @@ export function gateSettingsOf(app: App, gate: GateName): GateSettings {
     .map((entry) => gateEntry.safeParse(entry))
     .flatMap((parsed) => (parsed.success ? [parsed.data] : []))
     .find((entry) => entry.name === GATE_JOB_TYPES[gate] || entry.name === gate);
-  const scopeEnv = envVars.safeParse(settings.default_env_vars ?? {});
+  // The settings contract's rules: shell-safe names, never `CONMAN_*` (those are context variables).
+  const scopeEnv = appSettingsShape.default_env_vars.safeParse(settings.default_env_vars ?? {});
   return {
     repoPath: app.repoPath,
     scopeEnv: scopeEnv.success ? scopeEnv.data : {},

@@ -124,6 +124,8 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         handler: async ({ params, query, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'read_app');
           const job = await jobOfApp(deps.jobs, params.appId, params.jobId);
+          // Logs after the job, never in parallel: a job read as finished then has all its lines, so a
+          // client tailing until the end cannot miss the last ones.
           const lines = await deps.jobLogs.list(job.id, { after: query.after, limit: LOG_PAGE_LINES });
           return ok({
             job: jobView(job),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STATES, JOB_TYPES, type JobRecord } from '@conman/core';
+import { JOB_STATES, JOB_TYPES, VALIDATION_GATE_NAMES, type JobRecord } from '@conman/core';
 import type { JobLogLine } from '@conman/db';
 import { paginationQuery } from '../../platform/pagination';
 
@@ -63,9 +63,6 @@ export const jobLogQuery = z.object({
     .meta({ description: 'Return only log lines with a larger `seq` (the previous `next_after`)' }),
 });
 
-/** The gates a validation may run, named like their job types (the `validation_gates` names). */
-export const VALIDATE_GATES = ['msuite_validate', 'msuite_submit', 'msuite_merge', 'msuite_deploy'] as const;
-
 export const validateBody = z.strictObject({
   ref: z
     .string()
@@ -77,7 +74,8 @@ export const validateBody = z.strictObject({
     .string()
     .regex(/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, 'Must be a full 40- or 64-character hexadecimal sha')
     .optional(),
-  gate: z.enum(VALIDATE_GATES).default('msuite_validate'),
+  // Named like their job types, as in the `validation_gates` setting.
+  gate: z.enum(VALIDATION_GATE_NAMES).default('msuite_validate'),
 });
 
 export function jobView(job: JobRecord): z.output<typeof jobSchema> {
