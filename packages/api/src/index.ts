@@ -84,7 +84,6 @@ export {
   type HeadMovedListener,
   type WorkspaceActor,
   type WorkspaceServiceDependencies,
-  type DbSession,
   type CanonicalReleaseSource,
 } from './resources/workspaces';
 export {

@@ -9,6 +9,7 @@ import {
 } from '@conman/core';
 import { inTransaction } from '@conman/db';
 import { runGate } from '@conman/jobs';
+import { integrationHead } from '../workspaces/baseline';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetView } from './schemas';
 
@@ -22,11 +23,7 @@ export interface Submission {
 
 /** Merge base of the head with the integration head: what the revision is compared against (SPEC §6.3). */
 async function mergeBaseOf(deps: ChangesetsModuleDependencies, app: App, headSha: string): Promise<string> {
-  const integrationHead = await deps.git.resolveRef(app.repoPath, `refs/heads/${app.integrationBranch}`);
-  if (!integrationHead) {
-    throw new ConflictError('The integration branch does not exist', { branch: app.integrationBranch });
-  }
-  const base = await deps.git.mergeBase(app.repoPath, headSha, integrationHead);
+  const base = await deps.git.mergeBase(app.repoPath, headSha, await integrationHead(deps.git, app));
   if (!base) throw new ConflictError('The workspace shares no history with the integration branch');
   return base;
 }

@@ -4,7 +4,7 @@ import type { AccessControl, Caller } from '@conman/auth';
 import type { AppsRepository } from '@conman/db';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { requireApp } from '../apps/require-app';
-import type { WorkspaceActor, WorkspaceService } from './service';
+import { serviceAccountSignature, type WorkspaceActor, type WorkspaceService } from './service';
 
 export interface WorkspacesModuleDependencies {
   access: AccessControl;
@@ -29,7 +29,7 @@ export function workspaceActor(caller: Caller, isAppAdmin: boolean): WorkspaceAc
     audit,
     ownerId: audit.id,
     ownerSlug: `key-${audit.id.slice(-8)}`,
-    signature: { name: `Conman API key ${audit.id}`, email: `api-key-${audit.id}@conman.invalid` },
+    signature: serviceAccountSignature(audit.id),
     isAppAdmin,
   };
 }
@@ -68,11 +68,7 @@ export async function editAccess(
   appId: string,
   workspaceId: string,
 ): Promise<{ app: App; actor: WorkspaceActor; workspace: Workspace }> {
-  const [caller, app] = await afterAuthorization(
-    authorizedCaller(deps.access, request, appId, 'edit_own_workspace'),
-    requireApp(deps.apps, appId),
-  );
-  const actor = workspaceActor(caller, caller.role === 'app_admin');
+  const { app, actor } = await appAccess(deps, request, appId, 'edit_own_workspace');
   const workspace = await deps.service.findRecord(app, workspaceId);
   deps.service.assertCanModify(workspace, actor);
   return { app, actor, workspace };

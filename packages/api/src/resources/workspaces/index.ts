@@ -10,7 +10,6 @@ export {
   type HeadMovedListener,
   type WorkspaceActor,
   type WorkspaceServiceDependencies,
-  type DbSession,
 } from './service';
 export { NO_DEPLOYMENTS, type CanonicalReleaseSource } from './baseline';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTENT_ENCODINGS, type Workspace } from '@conman/core';
+import { COMMIT_MODES, CONTENT_ENCODINGS, type Workspace } from '@conman/core';
 import { objectId } from '../../platform/common-schemas';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, 'Must be a 40-character hexadecimal commit sha');
@@ -18,7 +18,7 @@ export const workspaceSchema = z
     head_sha: z.string(),
     working_sha: z.string().nullable(),
     dirty: z.boolean(),
-    commit_mode: z.enum(['submit_commit', 'manual_checkpoint']).nullable(),
+    commit_mode: z.enum(COMMIT_MODES).nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })

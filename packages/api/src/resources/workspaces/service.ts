@@ -30,8 +30,6 @@ import { NO_DEPLOYMENTS, integrationHead, resolveBaseline, type CanonicalRelease
 import { KeyedLock } from './keyed-lock';
 import { squashOnto } from './working-state';
 
-/** The transaction session of `@conman/db` (the api layer does not import the driver). */
-export type DbSession = Parameters<Parameters<typeof inTransaction>[1]>[0];
 type DbClient = Parameters<typeof inTransaction>[0];
 
 /** Called after a checkpoint or sync-integration moved a workspace's branch head (SPEC §6.3 revisions). */
@@ -144,23 +142,25 @@ export class WorkspaceService {
 
   /** The workspace with its current refs; 404 when missing or of another app. */
   async get(appId: string, workspaceId: string): Promise<Workspace> {
-    const workspace = await this.deps.workspaces.findInApp(appId, workspaceId);
-    if (!workspace) throw new NotFoundError('Workspace not found');
+    const workspace = await this.recordOf(appId, workspaceId);
     const repoPath = await this.repoPathOf(workspace);
     return withRefs(workspace, await this.refs(repoPath, workspace));
   }
 
   /** The workspace in `app` with its current refs (the app already loaded by the caller). */
   async load(app: App, workspaceId: string): Promise<{ workspace: Workspace; state: RefState }> {
-    const workspace = await this.deps.workspaces.findInApp(app.id, workspaceId);
-    if (!workspace) throw new NotFoundError('Workspace not found');
+    const workspace = await this.recordOf(app.id, workspaceId);
     const state = await this.refs(app.repoPath, workspace);
     return { workspace: withRefs(workspace, state), state };
   }
 
   /** The workspace record without reading its refs (ownership checks before an edit re-reads them). */
-  async findRecord(app: App, workspaceId: string): Promise<Workspace> {
-    const workspace = await this.deps.workspaces.findInApp(app.id, workspaceId);
+  findRecord(app: App, workspaceId: string): Promise<Workspace> {
+    return this.recordOf(app.id, workspaceId);
+  }
+
+  private async recordOf(appId: string, workspaceId: string): Promise<Workspace> {
+    const workspace = await this.deps.workspaces.findInApp(appId, workspaceId);
     if (!workspace) throw new NotFoundError('Workspace not found');
     return workspace;
   }
@@ -211,9 +211,11 @@ export class WorkspaceService {
 
   /** The caller's workspaces, creating the default one on first use (SPEC §6.2). */
   async listOwn(app: App, actor: WorkspaceActor): Promise<Workspace[]> {
-    if (!(await this.deps.workspaces.findDefault(app.id, actor.ownerId)))
+    let workspaces = await this.deps.workspaces.listForOwner(app.id, actor.ownerId);
+    if (!workspaces.some((workspace) => workspace.isDefault)) {
       await this.createDefault(app, actor);
-    const workspaces = await this.deps.workspaces.listForOwner(app.id, actor.ownerId);
+      workspaces = await this.deps.workspaces.listForOwner(app.id, actor.ownerId);
+    }
     return Promise.all(
       workspaces.map(async (workspace) => withRefs(workspace, await this.refs(app.repoPath, workspace))),
     );
@@ -357,16 +359,15 @@ export class WorkspaceService {
         if (request.expectedWorkingSha !== undefined && request.expectedWorkingSha !== working)
           throw staleWorkingState(request.expectedWorkingSha, working);
         await request.precheck?.(state.autosave);
-        const commit = await this.deps.git.commitFiles(app.repoPath, {
-          parent: state.autosave,
-          changes: request.changes,
-          message: `autosave: ${request.action} ${request.paths.join(' -> ')}`,
-          author: actor.signature,
-        });
         try {
-          await this.deps.git.updateRefs(app.repoPath, [
-            { ref: autosaveRef(workspace.id), newSha: commit, expectedOldSha: state.autosave },
-          ]);
+          const commit = await this.deps.git.commitToBranch(app.repoPath, {
+            ref: autosaveRef(workspace.id),
+            expectedOldSha: state.autosave,
+            parent: state.autosave,
+            changes: request.changes,
+            message: `autosave: ${request.action} ${request.paths.join(' -> ')}`,
+            author: actor.signature,
+          });
           return { before: state, after: { head: state.head, autosave: commit } };
         } catch (error) {
           if (!(error instanceof RefConflictError)) throw error;
@@ -419,16 +420,16 @@ export class WorkspaceService {
   /**
    * Turns the working state into ONE commit on the workspace branch (ref CAS on branch and autosave
    * together) and clears it; `committed=false` when nothing was pending. Used by checkpoints and by
-   * changeset submit/resubmit (which pass their transaction session for the audit event).
+   * changeset submit/resubmit. The commit is signed with `signature`, else as the actor's account.
    */
   async commitWorkingState(
     app: App,
     workspace: Workspace,
     message: string,
     actor: AuditActor,
-    options: { session?: DbSession } = {},
+    signature?: GitSignature,
   ): Promise<{ headSha: string; committed: boolean }> {
-    const signature = await this.signatureOf(actor);
+    const author = signature ?? (await this.signatureOf(actor));
     const moved = await this.lock.run(workspace.id, async () => {
       const state = await this.refs(app.repoPath, workspace);
       if (state.autosave === state.head) return null;
@@ -444,14 +445,14 @@ export class WorkspaceService {
               parent: state.head,
               source: state.autosave,
               message,
-              author: signature,
+              author,
             });
       await this.moveRefs(app, workspace, state, { head: newHead, autosave: newHead });
       return { before: state, head: newHead };
     });
     if (moved === null) return { headSha: (await this.refs(app.repoPath, workspace)).head, committed: false };
     const committed = moved.head !== moved.before.head;
-    const write = async (session: DbSession) => {
+    await inTransaction(this.deps.client, async (session) => {
       await this.deps.workspaces.update(workspace.id, { headSha: moved.head, workingSha: null }, { session });
       await this.deps.audit.record(
         {
@@ -462,9 +463,7 @@ export class WorkspaceService {
         },
         session,
       );
-    };
-    if (options.session) await write(options.session);
-    else await inTransaction(this.deps.client, write);
+    });
     return { headSha: moved.head, committed };
   }
 
@@ -475,8 +474,14 @@ export class WorkspaceService {
     actor: WorkspaceActor,
     message: string,
   ): Promise<{ workspace: Workspace; committed: boolean }> {
-    const { committed } = await this.commitWorkingState(app, workspace, message, actor.audit);
-    const current = await this.get(app.id, workspace.id);
+    const { committed } = await this.commitWorkingState(
+      app,
+      workspace,
+      message,
+      actor.audit,
+      actor.signature,
+    );
+    const { workspace: current } = await this.load(app, workspace.id);
     if (committed) await this.onHeadMoved?.(current, current.headSha);
     return { workspace: current, committed };
   }
@@ -684,7 +689,7 @@ export class WorkspaceService {
       const user = await this.deps.users.findById(actor.id);
       if (user) return { name: user.name, email: user.email };
     }
-    return { name: `Conman ${actor.type} ${actor.id}`, email: `${actor.type}-${actor.id}@conman.invalid` };
+    return serviceAccountSignature(actor.id);
   }
 
   private auditBase(
@@ -710,4 +715,9 @@ export class WorkspaceService {
       );
     });
   }
+}
+
+/** How an API key (a service account) signs its commits, whichever operation makes them. */
+export function serviceAccountSignature(keyId: string): GitSignature {
+  return { name: `Conman API key ${keyId}`, email: `api-key-${keyId}@conman.invalid` };
 }

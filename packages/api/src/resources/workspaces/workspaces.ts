@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '@conman/core';
+import { COMMIT_MODES, ValidationError } from '@conman/core';
 import { paginationQuery, pageWindow } from '../../platform/pagination';
 import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
@@ -7,7 +7,7 @@ import { appAccess, editAccess, type WorkspacesModuleDependencies } from './cont
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
 
 const title = z.string().trim().min(1).max(200);
-const commitMode = z.enum(['submit_commit', 'manual_checkpoint']);
+const commitMode = z.enum(COMMIT_MODES);
 const EDIT = { kind: 'app', capability: 'edit_own_workspace', own: 'author_or_app_admin' } as const;
 
 /** Workspace records: list (with the default created on first use), create, read, settings, reset, sync, checkpoints. */
