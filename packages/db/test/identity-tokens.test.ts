@@ -81,7 +81,7 @@ describe('invites', () => {
     await invite('tx@x.io', 'hash-tx');
     await expect(
       inTransaction(database.client, async (session) => {
-        await invites.consume('hash-tx', { session });
+        await invites.consume('hash-tx', session);
         throw new Error('account creation failed');
       }),
     ).rejects.toThrow('account creation failed');

@@ -1,7 +1,7 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Collection, Db, ObjectId, ClientSession } from 'mongodb';
 import type { NotificationPreferences } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { toObjectId, type InSession } from './shared';
+import { toObjectId } from './shared';
 
 export const NOTIFICATION_PREFERENCES = 'notification_preferences';
 
@@ -22,7 +22,7 @@ export class NotificationPreferencesRepository {
   }
 
   /** Email notifications are on unless the user turned them off. */
-  async get(userId: string, { session }: InSession = {}): Promise<NotificationPreferences> {
+  async get(userId: string, session?: ClientSession): Promise<NotificationPreferences> {
     const doc = await this.collection.findOne({ _id: toObjectId(userId) }, { session });
     return { userId, emailEnabled: doc?.email_enabled ?? true };
   }
@@ -30,7 +30,7 @@ export class NotificationPreferencesRepository {
   async set(
     userId: string,
     emailEnabled: boolean,
-    { session }: InSession = {},
+    session?: ClientSession,
   ): Promise<NotificationPreferences> {
     await this.collection.updateOne(
       { _id: toObjectId(userId) },

@@ -80,7 +80,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
                 createdBy: actor.id,
                 expiresAt,
               },
-              { session },
+              session,
             );
             await deps.audit.record(
               {
@@ -122,7 +122,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
-            const revoked = await deps.apiKeys.revoke(params.appId, params.keyId, { session });
+            const revoked = await deps.apiKeys.revoke(params.appId, params.keyId, session);
             if (!revoked) throw new NotFoundError('API key not found');
             await deps.audit.record(
               {

@@ -30,7 +30,7 @@ export function auditedApiKeyLookup(deps: AuditedApiKeyLookupDependencies): ApiK
       if (due) {
         try {
           await inTransaction(deps.client, async (session) => {
-            if (!(await deps.apiKeys.claimUsageAudit(key.id, now, intervalMs, { session }))) return;
+            if (!(await deps.apiKeys.claimUsageAudit(key.id, now, intervalMs, session))) return;
             await deps.audit.record(
               {
                 appId: key.appId,

@@ -71,9 +71,9 @@ export async function createApp(
     return await inTransaction(deps.client, async (session) => {
       const app = await deps.apps.create(
         { name: input.name, repoPath: input.repo_path, integrationBranch: input.integration_branch },
-        { session },
+        session,
       );
-      await deps.memberships.add(app.id, creator.userId, 'app_admin', { session });
+      await deps.memberships.add(app.id, creator.userId, 'app_admin', session);
       await gitStep();
       await deps.audit.record(
         {

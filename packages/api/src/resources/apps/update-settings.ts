@@ -27,14 +27,14 @@ export async function updateAppSettings(
   actor: AuditActor,
 ): Promise<App> {
   return inTransaction(deps.client, async (session) => {
-    const app = await deps.apps.findById(appId, { session });
+    const app = await deps.apps.findById(appId, session);
     if (!app) throw new NotFoundError('App not found');
     const settings = applySettingsPatch(app.settings, patch);
     if (patch.canonical_env_id !== undefined) {
       const found = await deps.environments.setCanonical(appId, patch.canonical_env_id, session);
       if (!found) throw new NotFoundError('Environment not found', { field: 'canonical_env_id' });
     }
-    const updated = await deps.apps.updateSettings(appId, settings, { session });
+    const updated = await deps.apps.updateSettings(appId, settings, session);
     if (!updated) throw new NotFoundError('App not found');
     await deps.audit.record(
       {

@@ -68,7 +68,7 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ caller }) => {
           await inTransaction(deps.client, async (session) => {
-            await deps.sessions.revoke(caller.sessionId, { session });
+            await deps.sessions.revoke(caller.sessionId, session);
             await deps.audit.record(
               {
                 appId: null,

@@ -64,7 +64,7 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
     const link = `${deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     const expiresAt = new Date(Date.now() + PASSWORD_RESET_TTL_MS);
     await inTransaction(deps.client, async (session) => {
-      await deps.resetTokens.create(user.id, hash, expiresAt, { session });
+      await deps.resetTokens.create(user.id, hash, expiresAt, session);
       // The requester is not authenticated (anyone may ask for anyone), so the actor is the system
       // acting on an anonymous request; the request context (id, IP, user agent) tells who asked.
       await deps.audit.record(
@@ -84,7 +84,7 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
           subject: 'Reset your Conman password',
           text: `Someone asked to reset the password of this account.\n\nReset it here (valid 60 minutes, once): ${link}\n\nIf it was not you, ignore this email.`,
         },
-        { session },
+        session,
       );
     });
   };
@@ -128,15 +128,15 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
         errors: ['unauthorized'],
         handler: async ({ body }) => {
           const userId = await inTransaction(deps.client, async (session) => {
-            const reset = await deps.resetTokens.consume(hashOpaqueToken(body.token), { session });
-            const user = reset && (await deps.users.findById(reset.userId, { session }));
+            const reset = await deps.resetTokens.consume(hashOpaqueToken(body.token), session);
+            const user = reset && (await deps.users.findById(reset.userId, session));
             if (!user) throw new UnauthorizedError('Invalid or expired reset token');
             const policy = checkPassword(body.password, user.email);
             if (!policy.ok)
               throw new ValidationError('Password does not meet the policy', { reasons: policy.reasons });
-            await deps.users.setPassword(user.id, await hashPassword(body.password), { session });
-            await deps.resetTokens.deleteAllForUser(user.id, { session });
-            const revoked = await deps.sessions.revokeAllForUser(user.id, { session });
+            await deps.users.setPassword(user.id, await hashPassword(body.password), session);
+            await deps.resetTokens.deleteAllForUser(user.id, session);
+            const revoked = await deps.sessions.revokeAllForUser(user.id, session);
             await deps.audit.record(
               {
                 appId: null,

@@ -82,7 +82,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
           if (new Set(ids).size !== ids.length)
             throw new ValidationError('An environment id is listed twice');
           const result = await inTransaction(deps.client, async (session) => {
-            const app = await deps.apps.findById(params.appId, { session });
+            const app = await deps.apps.findById(params.appId, session);
             if (!app) throw new NotFoundError('App not found');
             const canonical = app.settings.canonical_env_id;
             if (canonical !== null && !ids.includes(canonical)) {
@@ -127,7 +127,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
             if (canonical === null && newCanonical !== null) {
               // The first environment flagged canonical becomes the app's canonical_env_id.
               const settings = { ...app.settings, canonical_env_id: newCanonical };
-              await deps.apps.updateSettings(params.appId, settings, { session });
+              await deps.apps.updateSettings(params.appId, settings, session);
               await deps.audit.record(
                 {
                   appId: params.appId,

@@ -81,18 +81,18 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
         handler: async ({ body, request }) => {
           await deps.rateLimiter.consume([{ rule: limit, subject: request.ip ?? 'unknown' }]);
           const result = await inTransaction(deps.client, async (session) => {
-            const invite = await deps.invites.consume(hashOpaqueToken(body.token), { session });
+            const invite = await deps.invites.consume(hashOpaqueToken(body.token), session);
             if (!invite) throw new UnauthorizedError(INVALID_INVITE);
-            const existing = await deps.users.findByEmail(invite.email, { session });
+            const existing = await deps.users.findByEmail(invite.email, session);
             const account = await accountFor(invite, existing, body);
             const user =
               account.kind === 'existing'
                 ? account.user
                 : await deps.users.create(
                     { email: invite.email, name: account.name, passwordHash: account.passwordHash },
-                    { session },
+                    session,
                   );
-            const membership = await deps.memberships.add(invite.appId, user.id, invite.role, { session });
+            const membership = await deps.memberships.add(invite.appId, user.id, invite.role, session);
             const actor: AuditActor = { type: 'user', id: user.id };
             await deps.audit.record(
               {

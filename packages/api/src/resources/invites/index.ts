@@ -68,9 +68,9 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
                 invitedBy: actor.id,
                 expiresAt: new Date(Date.now() + INVITE_TTL_MS),
               },
-              { session },
+              session,
             );
-            await deps.outbox.enqueue(mail, { session });
+            await deps.outbox.enqueue(mail, session);
             await deps.audit.record(
               {
                 appId: params.appId,
@@ -118,18 +118,16 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         handler: async ({ params, actor }) => {
           const { token, hash } = issueOpaqueToken();
           const invite = await inTransaction(deps.client, async (session) => {
-            const before = await deps.invites.findInApp(params.appId, params.inviteId, { session });
+            const before = await deps.invites.findInApp(params.appId, params.inviteId, session);
             const after = await deps.invites.replaceToken(
               params.appId,
               params.inviteId,
               hash,
               new Date(Date.now() + INVITE_TTL_MS),
-              { session },
+              session,
             );
             if (!before || !after) throw new NotFoundError('Invite not found');
-            await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), {
-              session,
-            });
+            await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), session);
             await deps.audit.record(
               {
                 appId: params.appId,
@@ -158,7 +156,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
-            const revoked = await deps.invites.revoke(params.appId, params.inviteId, { session });
+            const revoked = await deps.invites.revoke(params.appId, params.inviteId, session);
             if (!revoked) throw new NotFoundError('Invite not found');
             await deps.audit.record(
               {

@@ -70,8 +70,8 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ caller: { user }, body }) => {
           const updated = await inTransaction(deps.client, async (session) => {
-            const before = await deps.preferences.get(user.id, { session });
-            const after = await deps.preferences.set(user.id, body.email_enabled, { session });
+            const before = await deps.preferences.get(user.id, session);
+            const after = await deps.preferences.set(user.id, body.email_enabled, session);
             await deps.audit.record(
               {
                 appId: null,

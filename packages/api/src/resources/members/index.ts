@@ -86,10 +86,8 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
         handler: async ({ params, body, actor }) => {
           await inTransaction(deps.client, async (session) => {
-            const before = await deps.memberships.find(params.appId, params.userId, { session });
-            const after = await deps.memberships.changeRole(params.appId, params.userId, body.role, {
-              session,
-            });
+            const before = await deps.memberships.find(params.appId, params.userId, session);
+            const after = await deps.memberships.changeRole(params.appId, params.userId, body.role, session);
             if (!before || !after) throw new NotFoundError('Member not found');
             await deps.audit.record(
               {
@@ -119,7 +117,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
         handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
-            const removed = await deps.memberships.remove(params.appId, params.userId, { session });
+            const removed = await deps.memberships.remove(params.appId, params.userId, session);
             if (!removed) throw new NotFoundError('Member not found');
             await deps.audit.record(
               {

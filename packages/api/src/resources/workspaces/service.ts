@@ -288,7 +288,7 @@ export class WorkspaceService {
             baseRefValue: input.baseline.refValue,
             baseSha: input.baseline.sha,
           },
-          { session },
+          session,
         );
         // A duplicate key aborts the transaction: leave it and decide outside.
         if ('clash' in result) throw clash;
@@ -321,7 +321,7 @@ export class WorkspaceService {
     changes: { title?: string; commitMode?: CommitMode | null },
   ): Promise<Workspace> {
     const updated = await inTransaction(this.deps.client, async (session) => {
-      const result = await this.deps.workspaces.update(workspace.id, changes, { session });
+      const result = await this.deps.workspaces.update(workspace.id, changes, session);
       if (!result) throw new NotFoundError('Workspace not found');
       await this.deps.audit.record(
         {
@@ -458,7 +458,7 @@ export class WorkspaceService {
     if (moved === null) return { headSha: (await this.refs(app.repoPath, workspace)).head, committed: false };
     const committed = moved.head !== moved.before.head;
     await inTransaction(this.deps.client, async (session) => {
-      await this.deps.workspaces.update(workspace.id, { headSha: moved.head, workingSha: null }, { session });
+      await this.deps.workspaces.update(workspace.id, { headSha: moved.head, workingSha: null }, session);
       await this.addEditor(workspace, actor, session);
       await this.deps.audit.record(
         {
@@ -638,7 +638,7 @@ export class WorkspaceService {
       const result = await this.deps.workspaces.update(
         workspace.id,
         { ...base, ...editors, headSha: head, workingSha: workingOf(after) },
-        { session },
+        session,
       );
       if (action !== 'workspace.reset') await this.addEditor(workspace, actor, session);
       if (!result) throw new NotFoundError('Workspace not found');
@@ -704,7 +704,7 @@ export class WorkspaceService {
   /** Remembers who wrote to the workspace, for the four-eyes rule (once per person). */
   private async addEditor(workspace: Workspace, actor: AuditActor, session: ClientSession): Promise<void> {
     if (!workspace.editorIds.includes(actor.id))
-      await this.deps.workspaces.addEditor(workspace.id, actor.id, { session });
+      await this.deps.workspaces.addEditor(workspace.id, actor.id, session);
   }
 
   private auditBase(
