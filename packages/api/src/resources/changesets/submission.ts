@@ -49,6 +49,8 @@ export async function freezeRevision(
   },
 ): Promise<Submission> {
   const { app, changeset, action, next, headSha, actor } = input;
+  // A changeset its author reopened as a draft is submitted again: the revision is a resubmission.
+  const reason: ChangesetRevisionReason = action === 'submit' && changeset.revision > 0 ? 'resubmit' : action;
   const baseSha = input.baseSha ?? (await mergeBaseOf(deps, app, headSha));
   const number = changeset.revision + 1;
   const { updated, revision } = await inTransaction(deps.client, async (session) => {
@@ -65,7 +67,7 @@ export async function freezeRevision(
         number,
         headSha,
         baseSha,
-        reason: action,
+        reason,
         createdBy: actor.id,
       },
       session,
@@ -76,7 +78,7 @@ export async function freezeRevision(
         actor,
         entityType: 'changeset',
         entityId: changeset.id,
-        action: `changeset.${action === 'new_revision' ? 'revised' : `${action}ted`}`,
+        action: `changeset.${reason === 'new_revision' ? 'revised' : `${reason}ted`}`,
         before: changesetView(changeset),
         after: changesetView(updated),
         gitSha: headSha,
