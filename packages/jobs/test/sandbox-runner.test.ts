@@ -73,7 +73,10 @@ describe('the command sandbox', () => {
 
   it('refuses every command when the bwrap binary is missing', async () => {
     const sandbox = await resolveCommandSandbox({ mode: 'bwrap', binary: '/nonexistent/bwrap' });
-    expect(sandbox).toMatchObject({ kind: 'unavailable', reason: expect.stringContaining('/nonexistent/bwrap') });
+    expect(sandbox).toMatchObject({
+      kind: 'unavailable',
+      reason: expect.stringContaining('/nonexistent/bwrap'),
+    });
     expect(sandboxRefusal(sandbox)).toContain('CONMAN_COMMAND_SANDBOX=none');
     await expect(run(sandbox, 'echo ran > ran.txt')).rejects.toThrow('Command refused');
     await expect(stat(path.join(checkout, 'ran.txt'))).rejects.toThrow('ENOENT');

@@ -70,7 +70,10 @@ export function sandboxRefusal(sandbox: CommandSandbox): string | undefined {
 }
 
 /** Printed at every worker start so an unsandboxed installation never goes unnoticed. */
-export function sandboxStartupNotice(sandbox: CommandSandbox): { level: 'info' | 'warn' | 'error'; message: string } {
+export function sandboxStartupNotice(sandbox: CommandSandbox): {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+} {
   if (sandbox.kind === 'bwrap')
     return { level: 'info', message: `commands run in the bubblewrap sandbox (${sandbox.identity.mode})` };
   if (sandbox.kind === 'none')

@@ -1,4 +1,11 @@
-export { bwrapArguments, SANDBOX_WORKDIR, SANDBOX_HOME, type BwrapPlan, type SystemPath, type SandboxIdentity } from './bwrap-arguments';
+export {
+  bwrapArguments,
+  SANDBOX_WORKDIR,
+  SANDBOX_HOME,
+  type BwrapPlan,
+  type SystemPath,
+  type SandboxIdentity,
+} from './bwrap-arguments';
 export {
   resolveCommandSandbox,
   sandboxRefusal,

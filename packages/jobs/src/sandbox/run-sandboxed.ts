@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { argvOf, runInProcessGroup, type CommandSpec, type ProcessGroupOutcome, type ProcessGroupRun } from '../msuite/process-group';
+import {
+  argvOf,
+  runInProcessGroup,
+  type CommandSpec,
+  type ProcessGroupOutcome,
+  type ProcessGroupRun,
+} from '../msuite/process-group';
 import { SANDBOX_HOME, SANDBOX_TMP, bwrapArguments } from './bwrap-arguments';
 import { handCheckoutToSandbox } from './checkout-owner';
 import { sandboxRefusal, type CommandSandbox } from './command-sandbox';

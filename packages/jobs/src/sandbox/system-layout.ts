@@ -12,7 +12,8 @@ export async function detectSystemLayout(): Promise<SystemPath[]> {
   const layout: SystemPath[] = [];
   for (const candidate of SYSTEM_PATHS) {
     const stats = await lstat(candidate).catch(() => undefined);
-    if (stats?.isSymbolicLink()) layout.push({ path: candidate, kind: 'symlink', target: await readlink(candidate) });
+    if (stats?.isSymbolicLink())
+      layout.push({ path: candidate, kind: 'symlink', target: await readlink(candidate) });
     else if (stats?.isDirectory()) layout.push({ path: candidate, kind: 'dir' });
   }
   return layout;
