@@ -73,6 +73,8 @@ export interface GateConfig {
   name?: 'msuite_validate' | 'msuite_submit' | 'msuite_merge' | 'msuite_deploy';
   command: string | string[] | null;
   timeoutSeconds?: number;
+  /** The gate's `network` setting (absent: the msuite default, offline). */
+  network?: boolean;
 }
 
 export interface JobsApp {
@@ -170,6 +172,7 @@ export async function createJobsApp(jobs: JobsStack, files: Record<string, strin
             command: gate.command,
             timeout_seconds: gate.timeoutSeconds ?? 60,
             profile_scope: 'temp',
+            ...(gate.network === undefined ? {} : { network: gate.network }),
           },
         ],
         default_env_vars: defaultEnvVars,
@@ -220,15 +223,4 @@ export async function finishedJob(app: JobsApp, jobId: string, timeoutMs = 30_00
     () => JSON.stringify(job),
   );
   return job as JobView;
-}
-
-/** Whether a process is gone: no /proc entry, or a zombie nobody has reaped yet. */
-export async function processGone(pid: number): Promise<boolean> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }

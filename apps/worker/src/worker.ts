@@ -9,6 +9,8 @@ import {
   appGateSettings,
   createGateHandler,
   createMailTransport,
+  resolveCommandSandbox,
+  sandboxStartupNotice,
   startJobWorkers,
   type JobHandler,
 } from '@conman/jobs';
@@ -41,9 +43,13 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
   const git = createGitAdapterForConfig(config, logger);
   const tmpRoot = path.join(config.dataDir, 'tmp');
   await mkdir(tmpRoot, { recursive: true });
+  const sandbox = await resolveCommandSandbox(config.commandSandbox);
+  const sandboxNotice = sandboxStartupNotice(sandbox);
+  logger[sandboxNotice.level](sandboxNotice.message);
   const gateHandler = createGateHandler({
     git,
     settings: appGateSettings(new AppsRepository(mongo.db)),
+    sandbox,
     tmpRoot,
   });
   const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(

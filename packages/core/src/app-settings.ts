@@ -90,6 +90,8 @@ export const validationGateSchema = z.strictObject({
     .min(1)
     .max(128)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'Letters, digits, dot, dash, underscore and colon'),
+  /** Whether the command may reach the network; absent = off (msuite checks a commit, docs/security.md). */
+  network: z.boolean().optional(),
 });
 export type ValidationGate = z.output<typeof validationGateSchema>;
 

@@ -98,6 +98,15 @@ export const configEnvSchema = z.object({
   // together they bound how long a crashed worker's job waits before another worker takes it.
   CONMAN_JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   CONMAN_JOB_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // How gate/deploy/migration commands run: `bwrap` (bubblewrap found on PATH, the default), an absolute
+  // path to a bwrap binary, or `none` (unsandboxed; docs/security.md).
+  CONMAN_COMMAND_SANDBOX: z
+    .string()
+    .trim()
+    .refine((value) => value === 'bwrap' || value === 'none' || value.startsWith('/'), {
+      message: 'must be bwrap, none, or an absolute path to a bwrap binary',
+    })
+    .default('bwrap'),
   ...workerConcurrency,
 });
 
@@ -140,6 +149,8 @@ export interface ConmanConfig {
   /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
   workerMetricsPort: number;
   jobs: { leaseMs: number; reconcileIntervalMs: number };
+  /** How user-supplied commands run: in bubblewrap (`binary` by name or path), or unsandboxed. */
+  commandSandbox: { mode: 'bwrap'; binary: string } | { mode: 'none' };
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -252,6 +263,10 @@ export function parseConfig(
       leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
       reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
     },
+    commandSandbox:
+      values.CONMAN_COMMAND_SANDBOX === 'none'
+        ? { mode: 'none' }
+        : { mode: 'bwrap', binary: values.CONMAN_COMMAND_SANDBOX },
     bootstrapAdmin:
       adminEmail && adminPassword
         ? { email: adminEmail, password: adminPassword, name: values.CONMAN_BOOTSTRAP_ADMIN_NAME }

@@ -33,6 +33,8 @@ export const JOB_ERROR_CODES = [
   'gate_failed',
   'handler_error',
   'no_handler',
+  // The worker's command sandbox does not work and the operator did not opt out (docs/security.md).
+  'sandbox_unavailable',
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 

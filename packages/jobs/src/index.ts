@@ -4,6 +4,7 @@ export * from './checks/types';
 export { runBuiltInChecks } from './checks/run-checks';
 export { SCHEMAS_CONFIG_PATH } from './checks/schemas';
 export { buildGateEnvironment, type GateContext, type GateName } from './msuite/environment';
+export * from './sandbox';
 export { runInProcessGroup, type CommandSpec, type ProcessGroupOutcome } from './msuite/process-group';
 export { runMsuiteCommand, type CommandResult, type CommandOutcome } from './msuite/run-command';
 export { executeGate, type ExecuteGateRequest, type GateResult, type GateOutcome } from './gate/execute-gate';

@@ -15,6 +15,7 @@ async function gateOn(files: Record<string, string>) {
     repoPath: fixture.repoPath,
     context: { jobId: 'job-1', appId: 'app-1', gate: 'submit', commitSha },
     scopeEnv: {},
+    sandbox: { kind: 'none' },
     timeoutMs: 10_000,
     log,
   });

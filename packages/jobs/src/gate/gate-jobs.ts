@@ -5,6 +5,8 @@ import type { JobHandler, JobHandlerOutcome } from '../runtime/handler';
 import type { JobProducer } from '../runtime/producer';
 import type { GateContext, GateName } from '../msuite/environment';
 import type { CommandSpec } from '../msuite/process-group';
+import type { CommandSandbox } from '../sandbox/command-sandbox';
+import { sandboxRefusal } from '../sandbox/command-sandbox';
 import { executeGate } from './execute-gate';
 
 export const GATE_JOB_TYPES: Readonly<Record<GateName, JobType>> = {
@@ -72,6 +74,8 @@ export interface GateSettings {
   scopeEnv: Record<string, string>;
   /** The gate's own timeout (`timeout_seconds`); the job's timeout still bounds it. */
   timeoutMs?: number;
+  /** The gate's `network` setting; absent = the msuite default (offline). */
+  network?: boolean;
 }
 
 export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<GateSettings>;
@@ -79,6 +83,8 @@ export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<G
 export interface GateHandlerOptions {
   git: GitAdapter;
   settings: GateSettingsResolver;
+  /** The worker's resolved command sandbox (`CONMAN_COMMAND_SANDBOX`). */
+  sandbox: CommandSandbox;
   tmpRoot?: string;
 }
 
@@ -106,6 +112,11 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
   return async ({ job, log, signal }): Promise<JobHandlerOutcome> => {
     const payload = job.payload as unknown as GatePayload;
     const settings = await options.settings(job, payload.gate);
+    const refusal = settings.command === undefined ? undefined : sandboxRefusal(options.sandbox);
+    if (refusal !== undefined) {
+      log.append('error', refusal);
+      return { state: 'failed', error: { code: 'sandbox_unavailable', message: refusal } };
+    }
     let gate;
     try {
       gate = await executeGate({
@@ -113,6 +124,8 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
         repoPath: settings.repoPath,
         context: contextOf(job, payload),
         scopeEnv: settings.scopeEnv,
+        sandbox: options.sandbox,
+        ...(settings.network === undefined ? {} : { network: settings.network }),
         timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
         signal,
         log,

@@ -19,7 +19,7 @@ export type JobHandlerOutcome =
   | {
       state: 'failed';
       result?: Record<string, unknown>;
-      error: { code: 'gate_failed' | 'timeout' | 'handler_error'; message: string };
+      error: { code: 'gate_failed' | 'timeout' | 'handler_error' | 'sandbox_unavailable'; message: string };
     };
 
 export type JobHandler = (context: JobHandlerContext) => Promise<JobHandlerOutcome>;
