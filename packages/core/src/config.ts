@@ -86,6 +86,9 @@ export const configEnvSchema = z.object({
   CONMAN_CORS_ORIGINS: z.string().default(''),
   CONMAN_TRUST_PROXY: flag.default(false),
   CONMAN_READINESS_TIMEOUT_MS: positiveInt.default(2000),
+  // Bound of every MongoDB and Redis call of the server and the worker: a stalled dependency turns into
+  // 503 `unavailable` (or a job retry) instead of a hanging request (docs/security.md).
+  CONMAN_DEPENDENCY_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(2000),
   CONMAN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(900),
   CONMAN_RATE_LIMIT_MAX_PER_IP: positiveInt.default(50),
   CONMAN_RATE_LIMIT_MAX_PER_EMAIL: positiveInt.default(10),
@@ -140,6 +143,8 @@ export interface ConmanConfig {
   /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
   workerMetricsPort: number;
   jobs: { leaseMs: number; reconcileIntervalMs: number };
+  /** How long one MongoDB or Redis call may take before it counts as the dependency being unavailable. */
+  dependencyTimeoutMs: number;
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -252,6 +257,7 @@ export function parseConfig(
       leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
       reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
     },
+    dependencyTimeoutMs: values.CONMAN_DEPENDENCY_TIMEOUT_MS,
     bootstrapAdmin:
       adminEmail && adminPassword
         ? { email: adminEmail, password: adminPassword, name: values.CONMAN_BOOTSTRAP_ADMIN_NAME }

@@ -13,6 +13,7 @@ export { noopJobMetrics, type JobMetrics, type JobOutcomeLabel } from './runtime
 export {
   JobQueues,
   createBullConnection,
+  createProducerConnection,
   queueNameOf,
   bullJobIdOf,
   cancelChannelOf,
