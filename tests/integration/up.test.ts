@@ -118,7 +118,9 @@ function watchHealth(url: string): { stop(): Promise<string[]> } {
 }
 
 /** Enqueues one job the way the API does, straight into the stack's MongoDB and Redis. */
-async function enqueueJob(runtime: RuntimeFile): Promise<{ id: string; state(): Promise<string | undefined> }> {
+async function enqueueJob(
+  runtime: RuntimeFile,
+): Promise<{ id: string; state(): Promise<string | undefined> }> {
   const client = await MongoClient.connect(runtime.mongo.uri);
   const connection = createBullConnection(runtime.redis.url);
   const queues = new JobQueues(connection);
@@ -197,7 +199,9 @@ describe('conman up supervision', () => {
     const service = await up(dataDir, port);
     const upPid = service.child.pid as number;
     const children = descendantPids(upPid);
-    const exitCode = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
+    const exitCode = new Promise<number | null>((resolve) =>
+      service.child.once('exit', (code) => resolve(code)),
+    );
     let killed: number | undefined;
     try {
       // Five deaths within the 60 s window: kill each worker as soon as it is back.

@@ -74,7 +74,11 @@ describe('Supervisor', () => {
     const crashing = nodeChild('redis', 'process.exit(3)');
     const child = await supervisor.supervise(crashing);
 
-    await expect(supervisor.crashLoop).resolves.toEqual({ name: 'redis', crashesInWindow: 3, windowMs: 60_000 });
+    await expect(supervisor.crashLoop).resolves.toEqual({
+      name: 'redis',
+      crashesInWindow: 3,
+      windowMs: 60_000,
+    });
     expect(crashing.starts).toBe(3);
     expect(reports.filter((line) => line.includes('restarting in'))).toHaveLength(2);
     expect(reports.at(-1)).toMatch(/^redis exited unexpectedly \(code 3\)$/);

@@ -51,7 +51,9 @@ export async function inTransaction<T>(
         throw error;
       }
       try {
-        await commitRetryingUnknownResult(session, (error) => retryable(error, 'UnknownTransactionCommitResult'));
+        await commitRetryingUnknownResult(session, (error) =>
+          retryable(error, 'UnknownTransactionCommitResult'),
+        );
         return result;
       } catch (error) {
         if (retryable(error, 'TransientTransactionError')) continue;

@@ -20,8 +20,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = {
 };
 
 export type RestartDecision =
-  | { action: 'restart'; delayMs: number }
-  | { action: 'give_up'; crashesInWindow: number };
+  { action: 'restart'; delayMs: number } | { action: 'give_up'; crashesInWindow: number };
 
 /**
  * `crashTimes` are the times one child died, the latest included. Crashes older than the window are
