@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { isDependencyUnavailableError } from '@conman/core';
+import { connectMongo, inTransaction } from '@conman/db';
 import {
   startEmbeddedEngine,
   startEmbeddedRedis,
@@ -110,5 +112,37 @@ describe('requests while a dependency stalls', () => {
       expectUnavailable(await timed(() => me(token)));
     });
     await expectRecovered();
+  }, 90_000);
+
+  it('fails a transaction at once instead of retrying it while the MongoDB engine is stopped', async () => {
+    const connection = await connectMongo({
+      uri: mongo.uri,
+      dbName: `${stack.dbName}_txn`,
+      appName: 'stalls-test',
+      operationTimeoutMs: 2_000,
+    });
+    const markers = connection.db.collection('markers');
+    const write = (marker: string) =>
+      inTransaction(connection.client, async (session) => {
+        await markers.insertOne({ marker }, { session });
+      });
+    try {
+      await write('before');
+      let failure: unknown;
+      let elapsedMs = 0;
+      await withStopped(mongo.child?.process.pid as number, async () => {
+        const started = Date.now();
+        failure = await write('during').catch((error: unknown) => error);
+        elapsedMs = Date.now() - started;
+      });
+      expect(isDependencyUnavailableError(failure)).toBe(true);
+      expect(elapsedMs).toBeLessThan(ANSWER_WITHIN_MS);
+      await waitFor(async () => (await write('after').then(() => true)) === true, 30_000);
+      expect(await markers.countDocuments({ marker: { $in: ['before', 'after'] } })).toBeGreaterThanOrEqual(
+        2,
+      );
+    } finally {
+      await connection.close();
+    }
   }, 90_000);
 });
