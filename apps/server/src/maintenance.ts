@@ -65,7 +65,7 @@ async function announceSignOut(config: ConmanConfig, logger: Logger, userId: str
   if (!config.redis.url) return;
   let redis: Redis | undefined;
   try {
-    redis = await connectRedis(config.redis.url, 2_000);
+    redis = await connectRedis(config.redis.url, { startupTimeoutMs: 2_000 });
     redis.on('error', () => undefined);
     await announceInvalidation(
       redis,

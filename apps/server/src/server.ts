@@ -11,7 +11,7 @@ import {
   createMetrics,
   type ConmanApiContext,
 } from '@conman/api';
-import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
+import { JobProducer, JobQueues, createProducerConnection } from '@conman/jobs';
 import { RedisCacheInvalidationBus, cacheInvalidationChannelOf } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
@@ -34,14 +34,16 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     uri: config.mongo.uri,
     dbName: config.mongo.dbName,
     appName: 'conman-server',
+    operationTimeoutMs: config.dependencyTimeoutMs,
   });
   await ensureIndexes(mongo.db, allIndexSpecs);
   await ensureBootstrapAdmin(config, mongo, logger);
-  const redis = await connectRedis(config.redis.url);
+  const redis = await connectRedis(config.redis.url, { commandTimeoutMs: config.dependencyTimeoutMs });
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   const git = createGitAdapterForConfig(config, logger);
-  // The API only enqueues (SPEC §8): BullMQ queues on their own connection, cancel messages on `redis`.
-  const bullConnection = createBullConnection(config.redis.url);
+  // The API only enqueues (docs/jobs.md): BullMQ queues on their own fail-fast connection, cancel
+  // messages on `redis`.
+  const bullConnection = createProducerConnection(config.redis.url, config.dependencyTimeoutMs);
   bullConnection.on('error', (error: Error) =>
     logger.warn('bullmq connection error', { error: error.message }),
   );

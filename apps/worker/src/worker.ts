@@ -35,9 +35,10 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     uri: config.mongo.uri,
     dbName: config.mongo.dbName,
     appName: 'conman-worker',
+    operationTimeoutMs: config.dependencyTimeoutMs,
   });
   // Fails fast when Redis is unreachable; BullMQ's own connections retry forever.
-  const redis = await connectRedis(config.redis.url);
+  const redis = await connectRedis(config.redis.url, { commandTimeoutMs: config.dependencyTimeoutMs });
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   await ensureIndexes(mongo.db, allIndexSpecs);
   const git = createGitAdapterForConfig(config, logger);

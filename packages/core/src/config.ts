@@ -86,6 +86,9 @@ export const configEnvSchema = z.object({
   CONMAN_CORS_ORIGINS: z.string().default(''),
   CONMAN_TRUST_PROXY: flag.default(false),
   CONMAN_READINESS_TIMEOUT_MS: positiveInt.default(2000),
+  // Bound of every MongoDB and Redis call of the server and the worker: a stalled dependency turns into
+  // 503 `unavailable` (or a job retry) instead of a hanging request (docs/security.md).
+  CONMAN_DEPENDENCY_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(2000),
   CONMAN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(900),
   CONMAN_RATE_LIMIT_MAX_PER_IP: positiveInt.default(50),
   CONMAN_RATE_LIMIT_MAX_PER_EMAIL: positiveInt.default(10),
@@ -151,6 +154,8 @@ export interface ConmanConfig {
   jobs: { leaseMs: number; reconcileIntervalMs: number };
   /** How user-supplied commands run: in bubblewrap (`binary` by name or path), or unsandboxed. */
   commandSandbox: { mode: 'bwrap'; binary: string } | { mode: 'none' };
+  /** How long one MongoDB or Redis call may take before it counts as the dependency being unavailable. */
+  dependencyTimeoutMs: number;
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -267,6 +272,7 @@ export function parseConfig(
       values.CONMAN_COMMAND_SANDBOX === 'none'
         ? { mode: 'none' }
         : { mode: 'bwrap', binary: values.CONMAN_COMMAND_SANDBOX },
+    dependencyTimeoutMs: values.CONMAN_DEPENDENCY_TIMEOUT_MS,
     bootstrapAdmin:
       adminEmail && adminPassword
         ? { email: adminEmail, password: adminPassword, name: values.CONMAN_BOOTSTRAP_ADMIN_NAME }

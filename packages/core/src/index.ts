@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './dependency-errors';
 export * from './logger';
 export * from './request-context';
 export * from './uuid';

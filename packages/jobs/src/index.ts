@@ -14,6 +14,7 @@ export { noopJobMetrics, type JobMetrics, type JobOutcomeLabel } from './runtime
 export {
   JobQueues,
   createBullConnection,
+  createProducerConnection,
   queueNameOf,
   bullJobIdOf,
   cancelChannelOf,

@@ -5,8 +5,10 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   RateLimitedError,
+  UnavailableError,
   ValidationError,
   isConmanError,
+  isDependencyUnavailableError,
 } from '@conman/core';
 import { type ErrorEnvelope, INTERNAL_ERROR_MESSAGE } from './error-envelope';
 import { requestIdOf, routeTemplateOf } from './locals';
@@ -51,6 +53,10 @@ function fromBodyParser(error: BodyParserError): ConmanError | undefined {
 function toClientError(error: unknown): ConmanError | undefined {
   if (isConmanError(error)) return error;
   if (isBodyParserError(error)) return fromBodyParser(error);
+  // A stalled or unreachable MongoDB/Redis: the client may retry; the message names no address.
+  if (isDependencyUnavailableError(error)) {
+    return new UnavailableError('A service dependency is unavailable; try again shortly');
+  }
   return undefined;
 }
 

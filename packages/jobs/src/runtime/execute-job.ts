@@ -1,5 +1,6 @@
 import {
   canRetry,
+  isDependencyUnavailableError,
   jobRetryDelayMs,
   type JobError,
   type JobRecord,
@@ -127,7 +128,9 @@ async function settle(
   if (end.kind === 'returned') {
     return end.outcome.state === 'succeeded' ? finish('succeeded') : finish('failed', end.outcome.error);
   }
-  if (end.error instanceof InfrastructureError) {
+  // A MongoDB or Redis timeout inside the handler says nothing about the job: retry it like any other
+  // infrastructure failure.
+  if (end.error instanceof InfrastructureError || isDependencyUnavailableError(end.error)) {
     const delay = jobRetryDelayMs(job.attempt + 1, deps.retryBaseMs);
     return (await retryOrFail(deps, job, errorOf('infrastructure', end.error), delay, log))
       ? 'retried'

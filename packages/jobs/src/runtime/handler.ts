@@ -12,7 +12,7 @@ export type JobAbortReason = 'cancel' | 'timeout' | 'lease_lost' | 'shutdown';
 
 /**
  * What a finished handler reports. `failed` is a result (e.g. a red msuite), never retried; throw an
- * `InfrastructureError` for a retryable failure.
+ * `InfrastructureError` for a retryable failure (MongoDB/Redis timeouts and disconnects count as one too).
  */
 export type JobHandlerOutcome =
   | { state: 'succeeded'; result?: Record<string, unknown> }

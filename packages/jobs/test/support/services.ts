@@ -40,7 +40,7 @@ export async function startJobTestServices(): Promise<JobTestServices> {
     uri,
     dbName: `jobs_${randomBytes(6).toString('hex')}`,
     appName: 'jobs-test',
-    serverSelectionTimeoutMs: 10_000,
+    startupTimeoutMs: 10_000,
   });
   const { db } = mongo;
   await ensureIndexes(db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
