@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core';
 import { issueApiKey, type AccessControl } from '@conman/auth';
 import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
-import { objectId } from '../../platform/common-schemas';
 import { created, noContent, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
+import { objectId, singleLineText } from '../../platform/common-schemas';
 
 export interface ApiKeysModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
@@ -58,7 +58,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         request: {
           params: z.object({ appId: objectId }),
           body: z.strictObject({
-            name: z.string().trim().min(1).max(100),
+            name: singleLineText(100),
             role: z.enum(ROLES),
             expires_at: z.iso.datetime().optional(),
           }),
