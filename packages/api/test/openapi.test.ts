@@ -111,7 +111,7 @@ describe('GET /api/openapi.json', () => {
 
   it('documents error responses with the shared envelope', () => {
     const ready = operation('/api/health/ready', 'get');
-    expect(Object.keys(ready.responses).sort()).toEqual(['200', '400', '500', '503']);
+    expect(Object.keys(ready.responses).sort()).toEqual(['200', '400', '415', '500', '503']);
     expect(ready.responses['503']?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/ErrorEnvelope',
     });
