@@ -115,7 +115,12 @@ describe('GET /api/openapi.json', () => {
     expect(ready.responses['503']?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/ErrorEnvelope',
     });
-    expect(Object.keys(operation('/api/test/items', 'post').responses).sort()).toEqual(['201', '400', '500']);
+    expect(Object.keys(operation('/api/test/items', 'post').responses).sort()).toEqual([
+      '201',
+      '400',
+      '415',
+      '500',
+    ]);
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();
   });
 
