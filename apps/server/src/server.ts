@@ -7,6 +7,7 @@ import {
   answerClientErrorsWithEnvelope,
   conmanModules,
   createApiApp,
+  createAccessGuard,
   createConmanServices,
   createMetrics,
   type ConmanApiContext,
@@ -75,6 +76,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     cacheInvalidation,
     ai: config.ai,
   };
+  const services = createConmanServices(context);
   const app = createApiApp({
     logger,
     http: {
@@ -86,7 +88,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     readiness: dependencyProbes({ mongo, redis, git }),
     metrics: createMetrics({ queueDepths: () => jobQueues.depths() }),
     version,
-    modules: conmanModules(context, createConmanServices(context)),
+    modules: conmanModules(context, services),
+    guard: createAccessGuard(services),
     // Embedded installations (development, tests) check every reply against its declared schema.
     validateResponses: config.mode !== 'production',
   });

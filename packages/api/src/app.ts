@@ -7,6 +7,7 @@ import { observeRequests } from './platform/observe';
 import { type OpenApiDocument, buildOpenApiDocument } from './platform/openapi';
 import { requestContext } from './platform/request-id';
 import type { ApiModule } from './platform/route';
+import type { AccessGuard } from './platform/access';
 import { corsPolicy, noStore, securityHeaders } from './platform/security';
 import { requireWellFormedUrls } from './platform/url-encoding';
 import { healthModule } from './resources/health';
@@ -27,6 +28,14 @@ function assertUniqueOperations(modules: readonly ApiModule[]): void {
       seen.add(key);
     }
   }
+}
+
+/** Without a guard only public routes can be served: refuse at startup rather than answer unchecked. */
+function publicOnlyGuard(modules: readonly ApiModule[]): AccessGuard {
+  const guarded = modules.flatMap((module) => module.routes).find((route) => route.access.kind !== 'public');
+  if (guarded)
+    throw new Error(`${guarded.operationId} declares ${guarded.access.kind} access but no guard was given`);
+  return { grant: () => Promise.resolve({}) };
 }
 
 /**
@@ -58,6 +67,7 @@ export function createApiApp(deps: ApiDependencies): express.Express {
     }),
   );
   assertUniqueOperations(modules);
+  const guard = deps.guard ?? publicOnlyGuard(modules);
 
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +82,11 @@ export function createApiApp(deps: ApiDependencies): express.Express {
   app.use(jsonBodies(deps.http.bodyLimitBytes));
 
   const router = express.Router();
-  const mountOptions = { basePath: API_BASE_PATH, validateResponses: deps.validateResponses ?? false };
+  const mountOptions = {
+    basePath: API_BASE_PATH,
+    validateResponses: deps.validateResponses ?? false,
+    guard,
+  };
   for (const module of modules) {
     for (const route of module.routes) mountRoute(router, route, mountOptions);
   }

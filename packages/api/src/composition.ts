@@ -44,9 +44,10 @@ import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
 import { acceptInviteModule } from './resources/invites/accept';
-import { WorkspaceService, workspacesModule } from './resources/workspaces';
+import { WorkspaceService, workspacesModule, type WorkspaceListeners } from './resources/workspaces';
 import {
-  changesetHeadMovedListener,
+  ChangesetService,
+  changesetWorkspaceListeners,
   changesetsModule,
   type ChangesetsModuleDependencies,
 } from './resources/changesets';
@@ -103,8 +104,12 @@ export interface ConmanServices {
   access: AccessControl;
   rateLimiter: RateLimiter;
   workspaces: WorkspacesRepository;
-  /** Working state, commits and syncs of workspaces; changesets set its `onHeadMoved` listener. */
+  /** Working state, commits and syncs of workspaces; changesets listen to its head moves and edits. */
   workspaceService: WorkspaceService;
+  /** Every state change of changesets. */
+  changesetService: ChangesetService;
+  /** How changesets follow their workspaces (head moves, author edits). */
+  workspaceListeners: WorkspaceListeners;
   changesets: ChangesetsRepository;
   changesetRevisions: ChangesetRevisionsRepository;
   changesetReviews: ChangesetReviewsRepository;
@@ -133,6 +138,13 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const workspaces = new WorkspacesRepository(db);
+  // Changesets need the workspace service and listen to it: they are built after it, and the
+  // workspace service reads its listeners at each event.
+  const composed: { changesets?: Pick<ConmanServices, 'changesetService' | 'workspaceListeners'> } = {};
+  const built = () => {
+    if (!composed.changesets) throw new Error('changesets are not composed yet');
+    return composed.changesets;
+  };
   const services: ConmanServices = {
     users,
     sessions,
@@ -161,17 +173,26 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
       users,
       audit,
       apps,
+      listeners: () => built().workspaceListeners,
     }),
+    get changesetService() {
+      return built().changesetService;
+    },
+    get workspaceListeners() {
+      return built().workspaceListeners;
+    },
     changesets: new ChangesetsRepository(db),
     changesetRevisions: new ChangesetRevisionsRepository(db),
     changesetReviews: new ChangesetReviewsRepository(db),
     changesetComments: new ChangesetCommentsRepository(db),
     queueCounters: new QueueCounters(db),
   };
-  // A checkpoint or sync of a workspace under review freezes the next revision (SPEC §6.3).
-  services.workspaceService.onHeadMoved = changesetHeadMovedListener(
-    changesetDependencies(context, services),
-  );
+  const changesetDeps = changesetDependencies(context, services);
+  const changesetService = new ChangesetService(changesetDeps);
+  composed.changesets = {
+    changesetService,
+    workspaceListeners: changesetWorkspaceListeners(changesetDeps, changesetService),
+  };
   return services;
 }
 
@@ -181,7 +202,6 @@ function changesetDependencies(
 ): ChangesetsModuleDependencies {
   return {
     client: context.mongo.client,
-    access: services.access,
     apps: services.apps,
     changesets: services.changesets,
     revisions: services.changesetRevisions,
@@ -207,13 +227,12 @@ function changesetDependencies(
 export function conmanModules(context: ConmanApiContext, services: ConmanServices): ApiModule[] {
   const { logger, publicUrl } = context;
   const { client, db } = context.mongo;
-  const { access, audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
+  const { audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
   return [
     authModule({
       client,
       sessionService: services.sessionService,
       sessions,
-      access,
       rateLimiter,
       audit,
       logger,
@@ -221,17 +240,15 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
     }),
     meModule({
       client,
-      access,
       memberships,
       preferences: new NotificationPreferencesRepository(db),
       audit,
     }),
-    membersModule({ client, access, roles, memberships, users, audit }),
-    auditModule({ access, audit }),
-    apiKeysModule({ client, access, apiKeys: services.apiKeys, audit }),
+    membersModule({ client, roles, memberships, users, audit }),
+    auditModule({ audit }),
+    apiKeysModule({ client, apiKeys: services.apiKeys, audit }),
     appsModule({
       client,
-      access,
       apps,
       memberships,
       environments: services.environments,
@@ -239,11 +256,10 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       git: context.git,
       logger,
     }),
-    environmentsModule({ client, access, apps, environments: services.environments, audit }),
-    invitesModule({ client, access, apps, invites, outbox, audit, publicUrl }),
+    environmentsModule({ client, apps, environments: services.environments, audit }),
+    invitesModule({ client, apps, invites, outbox, audit, publicUrl }),
     jobsModule({
       client,
-      access,
       apps,
       jobs: services.jobs,
       jobLogs: services.jobLogs,
@@ -261,11 +277,10 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       rateLimiter,
       ...(context.acceptInviteLimitPerIp !== undefined && { limitPerIp: context.acceptInviteLimitPerIp }),
     }),
-    workspacesModule({ access, apps, service: services.workspaceService }),
-    changesetsModule(changesetDependencies(context, services)),
+    workspacesModule({ apps, service: services.workspaceService }),
+    changesetsModule(services.changesetService.dependencies, services.changesetService),
     queueModule({
       client,
-      access,
       changesets: services.changesets,
       queueCounters: services.queueCounters,
       audit,

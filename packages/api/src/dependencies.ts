@@ -1,6 +1,7 @@
 import type { Logger } from '@conman/core';
 import type { MetricsRegistry } from './platform/metrics';
 import type { ApiModule } from './platform/route';
+import type { AccessGuard } from './platform/access';
 import type { ReadinessProbe } from './resources/health/readiness';
 
 export interface HttpSettings {
@@ -24,6 +25,8 @@ export interface ApiDependencies {
   version: string;
   /** Resource modules mounted under /api besides the always-present health and meta modules. */
   modules: readonly ApiModule[];
+  /** Enforces the declared access of every route; needed as soon as one route is not public. */
+  guard?: AccessGuard;
   /** Check every reply against its declared schema (500 on mismatch); meant for development and tests. */
   validateResponses?: boolean;
 }

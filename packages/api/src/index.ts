@@ -64,6 +64,8 @@ export {
   type ComponentStatus,
   type ComponentState,
 } from './resources/health/readiness';
+export { createAccessGuard, type AccessGuardDependencies } from './resources/auth/guard';
+export type { AccessGuard, ItemSource, UserCaller, AppGrant } from './platform/access';
 export { authModule, LOGIN_LIMITS, type AuthModuleDependencies } from './resources/auth';
 export { meModule, type MeModuleDependencies } from './resources/me';
 export { membersModule, type MembersModuleDependencies } from './resources/members';
@@ -83,7 +85,7 @@ export {
   WorkspaceService,
   NO_DEPLOYMENTS,
   type WorkspacesModuleDependencies,
-  type HeadMovedListener,
+  type WorkspaceListeners,
   type WorkspaceActor,
   type WorkspaceServiceDependencies,
   type CanonicalReleaseSource,

@@ -39,9 +39,11 @@ async function text(wsId: string, path: string): Promise<string> {
 describe('sync-integration', () => {
   it('rebases branch commits onto the new integration head and carries the working state over', async () => {
     const moves: string[] = [];
-    fixture.services.workspaceService.onHeadMoved = async (_workspace, head) => {
-      moves.push(head);
-    };
+    const listener = jest
+      .spyOn(fixture.services.workspaceListeners, 'headMoved')
+      .mockImplementation(async (_workspace, head) => {
+        moves.push(head);
+      });
     try {
       const workspace = await newWorkspace('Rebase');
       expect((await client.sync(owner.token, workspace.id)).status).toBe(200);
@@ -86,7 +88,7 @@ describe('sync-integration', () => {
       expect(again.strategy).toBe('up_to_date');
       expect(moves).toHaveLength(2);
     } finally {
-      fixture.services.workspaceService.onHeadMoved = undefined;
+      listener.mockRestore();
     }
   });
 

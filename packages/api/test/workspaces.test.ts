@@ -311,7 +311,6 @@ describe('editing files', () => {
       ownerId: owner.id,
       ownerSlug: 'alice',
       signature: { name: 'alice', email: 'alice@example.com' },
-      isAppAdmin: false,
     };
     const paths = Array.from({ length: 20 }, (_, index) => `two/file-${index}.json`);
     await Promise.all(
@@ -428,9 +427,11 @@ describe('API keys', () => {
 describe('checkpoints and reset', () => {
   it('a checkpoint turns the working state into one branch commit and notifies the listener', async () => {
     const moves: { id: string; head: string }[] = [];
-    fixture.services.workspaceService.onHeadMoved = async (workspace, head) => {
-      moves.push({ id: workspace.id, head });
-    };
+    const listener = jest
+      .spyOn(fixture.services.workspaceListeners, 'headMoved')
+      .mockImplementation(async (workspace, head) => {
+        moves.push({ id: workspace.id, head });
+      });
     try {
       const workspace = await newWorkspace('Checkpoint');
       await client.writeText(owner.token, workspace.id, 'entities/customer.json', '{"v":3}');
@@ -454,7 +455,7 @@ describe('checkpoints and reset', () => {
       expect(moves).toHaveLength(1);
       expect((await client.checkpoint(owner.token, workspace.id, '')).status).toBe(400);
     } finally {
-      fixture.services.workspaceService.onHeadMoved = undefined;
+      listener.mockRestore();
     }
   });
 

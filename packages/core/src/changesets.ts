@@ -26,7 +26,6 @@ export const CHANGESET_ACTION_TYPES = [
   'submit',
   'resubmit',
   'new_revision',
-  'review_started',
   'approve',
   'request_changes',
   'reject',
@@ -54,7 +53,6 @@ const ALLOWED_FROM: Readonly<Record<ChangesetActionType, readonly ChangesetState
   submit: ['draft'],
   resubmit: ['changes_requested'],
   new_revision: REVIEWABLE,
-  review_started: ['submitted'],
   approve: REVIEWABLE,
   request_changes: REVIEWABLE,
   reject: REVIEWABLE,
@@ -70,7 +68,6 @@ const TARGET: Readonly<Record<Exclude<ChangesetActionType, 'approve'>, Changeset
   submit: 'submitted',
   resubmit: 'submitted',
   new_revision: 'submitted',
-  review_started: 'in_review',
   request_changes: 'changes_requested',
   reject: 'rejected',
   queue: 'queued',
@@ -80,11 +77,6 @@ const TARGET: Readonly<Record<Exclude<ChangesetActionType, 'approve'>, Changeset
   move_to_draft: 'draft',
   edit: 'draft',
 };
-
-/** States from which `action` is allowed (what the transition table says, per action). */
-export function changesetStatesAllowing(action: ChangesetActionType): readonly ChangesetState[] {
-  return ALLOWED_FROM[action];
-}
 
 /**
  * The SPEC §7 changeset machine, the one place its transitions are decided (API handlers and jobs

@@ -12,6 +12,7 @@ export * from './identity';
 export * from './app-settings';
 export * from './audit';
 export * from './changesets';
+export * from './review';
 export * from './paths';
 export * from './workspaces';
 // `FileChange` is taken by git-types (commit building); the semantic-diff input is re-exported under its own name.

@@ -21,6 +21,11 @@ export interface Workspace {
   workingSha: string | null;
   /** Per-workspace override of the app's `commit_mode_default`; null = the app default. */
   commitMode: CommitMode | null;
+  /**
+   * Who wrote to the workspace since it was created or last reset (edits, checkpoints, syncs): the
+   * four-eyes rule keeps them from approving its changeset (docs/changesets.md "Review").
+   */
+  editorIds: string[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AnyReply } from './replies';
 import type { ResponseSpec, Route } from './route';
+import type { AccessGuard, ItemRequest } from './access';
 import { requestIdOf, setRouteTemplate } from './locals';
 import { type FieldError, type RequestPart, fieldErrors, requestValidationError } from './validation';
 import { paginationSchema } from './pagination';
@@ -14,6 +15,8 @@ export interface MountOptions {
   basePath: string;
   /** Check each reply against its declared schema and fail with 500 on a mismatch (development aid). */
   validateResponses: boolean;
+  /** Enforces each route's declared access before its handler runs. */
+  guard: AccessGuard;
 }
 
 interface ParsedRequest {
@@ -102,7 +105,8 @@ export function mountRoute(router: Router, route: Route, options: MountOptions):
   router[route.method](route.path, async (req, res) => {
     setRouteTemplate(res, template);
     const parsed = parseRequest(route, req);
-    const reply = await route.handle({ ...parsed, request: req, requestId: requestIdOf(res) ?? '' });
+    const grant = await options.guard.grant(route.access, req, parsed as ItemRequest);
+    const reply = await route.handle({ ...parsed, request: req, requestId: requestIdOf(res) ?? '' }, grant);
     const spec = specFor(route, reply);
     if (options.validateResponses) assertReplyMatches(route, spec, reply);
     await sendReply(res, reply);

@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '@conman/core';
 import type { ApiModule, ResponseSpec, Route } from './route';
+import type { RouteAccess } from './access';
 import { errorEnvelopeSchema } from './error-envelope';
 import { paginationSchema } from './pagination';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -92,6 +93,16 @@ function requestConfig(route: Route): RouteConfig['request'] {
   };
 }
 
+/** The declaration as documented: kind, capability and owner rule (the item loader is code). */
+function publishedAccess(access: RouteAccess): Record<string, string> {
+  if (access.kind !== 'app') return { ...access };
+  return {
+    kind: access.kind,
+    capability: access.capability,
+    ...(access.own !== undefined && { own: access.own }),
+  };
+}
+
 function routeConfig(route: Route, module: ApiModule, basePath: string): RouteConfig {
   const successes = Object.entries(route.responses).map(([status, spec]) => [status, successResponse(spec)]);
   return {
@@ -101,7 +112,7 @@ function routeConfig(route: Route, module: ApiModule, basePath: string): RouteCo
     summary: route.summary,
     ...(route.description !== undefined && { description: route.description }),
     tags: [...(route.tags ?? [module.name])],
-    'x-conman-access': route.access,
+    'x-conman-access': publishedAccess(route.access),
     request: requestConfig(route),
     responses: { ...Object.fromEntries(successes), ...errorResponses(route) },
   };

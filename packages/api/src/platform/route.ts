@@ -1,6 +1,9 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
-import type { Capability, ErrorCode, OwnershipRule, PlatformCapability } from '@conman/core';
+import type { ErrorCode } from '@conman/core';
+import { assertAccessDeclaration, type Granted, type RouteAccess } from './access';
+
+export type { RouteAccess } from './access';
 import type { AnyReply, DataReply, EmptyReply, FileReply, PageReply, RawReply } from './replies';
 import { assertStrictBodySchema } from './validation';
 
@@ -68,27 +71,6 @@ export type ReplyFor<R extends ResponseSpecs> = {
   [S in keyof R & SuccessStatus]: ReplyForSpec<S, R[S]>;
 }[keyof R & SuccessStatus];
 
-/**
- * Who may call an operation, declared next to it. Handlers enforce it (through `auth/caller.ts`);
- * the declaration is published as `x-conman-access` in the OpenAPI document, and the generated RBAC
- * test (`packages/api/test/rbac`) checks every operation's real answers against it and `core`'s matrix.
- */
-export type RouteAccess =
-  /** No credentials needed (health, docs, login, invite acceptance). */
-  | { readonly kind: 'public' }
-  /** Any signed-in user; API keys get 403 (profile, logout). */
-  | { readonly kind: 'user' }
-  /** Any valid user token or API key (lists filtered to what the caller may see). */
-  | { readonly kind: 'authenticated' }
-  /** A platform capability (platform admins only). */
-  | { readonly kind: 'platform'; readonly capability: PlatformCapability }
-  /**
-   * A capability in the app named by `:appId` (non-members 404, then the matrix: 403). `own`: the
-   * operation acts on one item and this owner check applies (core `canOnItem`), which the RBAC test
-   * exercises on an item the caller authored and on someone else's.
-   */
-  | { readonly kind: 'app'; readonly capability: Capability; readonly own?: OwnershipRule };
-
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 type ParamsSchema = z.ZodObject | undefined;
@@ -101,21 +83,22 @@ export interface ParsedRequestContext {
   readonly query: unknown;
   readonly body: unknown;
   readonly requestId: string;
-  /** For headers and, later, the authenticated principal; never for params/query/body (use the parsed ones). */
+  /** For headers only; never for params/query/body (use the parsed ones) nor credentials (use the grant). */
   readonly request: Request;
 }
 
-export interface HandlerContext<P, Q, B> extends ParsedRequestContext {
+export type HandlerContext<P, Q, B, A extends RouteAccess> = ParsedRequestContext & {
   readonly params: Parsed<P>;
   readonly query: Parsed<Q>;
   readonly body: Parsed<B>;
-}
+} & Granted<A>;
 
 export interface RouteDefinition<
   P extends ParamsSchema,
   Q extends QuerySchema,
   B extends BodySchema,
   R extends ResponseSpecs,
+  A extends RouteAccess,
 > {
   readonly method: HttpMethod;
   /** Relative to `/api`, Express syntax with `:name` parameters only, e.g. `/apps/:appId/workspaces`. */
@@ -123,14 +106,15 @@ export interface RouteDefinition<
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly access: RouteAccess;
+  /** Enforced by the platform before the handler runs; the handler gets what it grants. */
+  readonly access: A;
   /** OpenAPI tags; defaults to the module's name. */
   readonly tags?: readonly string[];
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
   readonly responses: R;
   /** Error codes this operation can answer with besides `validation_error` and `internal`, for the docs. */
   readonly errors?: readonly ErrorCode[];
-  readonly handler: (context: HandlerContext<P, Q, B>) => Promise<ReplyFor<R>> | ReplyFor<R>;
+  readonly handler: (context: HandlerContext<P, Q, B, A>) => Promise<ReplyFor<R>> | ReplyFor<R>;
 }
 
 /** A route with its types erased, so modules can list routes of different shapes together. */
@@ -149,7 +133,8 @@ export interface Route {
   };
   readonly responses: ResponseSpecs;
   readonly errors: readonly ErrorCode[];
-  readonly handle: (context: ParsedRequestContext) => Promise<AnyReply>;
+  /** Runs the handler with the parsed request and what the platform's access check granted. */
+  readonly handle: (context: ParsedRequestContext, grant: object) => Promise<AnyReply>;
 }
 
 /** A named group of routes (one resource); its name is the default OpenAPI tag. */
@@ -197,11 +182,13 @@ export function defineRoute<
   P extends ParamsSchema = undefined,
   Q extends QuerySchema = undefined,
   B extends BodySchema = undefined,
->(definition: RouteDefinition<P, Q, B, R>): Route {
+  A extends RouteAccess = RouteAccess,
+>(definition: RouteDefinition<P, Q, B, R, A>): Route {
   const label = `${definition.method.toUpperCase()} ${definition.path} (${definition.operationId})`;
   const request = definition.request ?? {};
   assertRoutePath(definition.path, request.params, label);
   if (request.body !== undefined) assertStrictBodySchema(request.body, label);
+  assertAccessDeclaration(definition.access, label);
   return {
     method: definition.method,
     path: definition.path,
@@ -213,6 +200,7 @@ export function defineRoute<
     request,
     responses: definition.responses,
     errors: definition.errors ?? [],
-    handle: async (context) => (await definition.handler(context as HandlerContext<P, Q, B>)) as AnyReply,
+    handle: async (context, grant) =>
+      (await definition.handler({ ...context, ...grant } as HandlerContext<P, Q, B, A>)) as AnyReply,
   };
 }

@@ -98,7 +98,7 @@ export class AuthoringItems {
     const changesets = this.fixture.services.changesets;
     const queued = await changesets.findById(this.world.targetAppId, id);
     if (!queued) throw new Error('queued changeset vanished');
-    await changesets.transition(queued, { type: 'conflict' });
+    await changesets.moveTo(queued, 'conflicted');
     return id;
   }
 

@@ -26,6 +26,7 @@ import {
 } from '../../src/composition';
 import { openTestDatabase, type TestDatabase } from '../../../db/test/mongo';
 import { type RunningApi, startApi } from './harness';
+import { createAccessGuard } from '../../src/resources/auth/guard';
 
 export const JWT_SECRET = 'z'.repeat(40);
 export const PASSWORD = 'tangerine orbit lantern';
@@ -98,6 +99,7 @@ export async function startIdentityApi(
   const { users, apps, memberships, apiKeys, sessionService } = services;
   const api = await startApi({
     modules: conmanModules(context, services),
+    guard: createAccessGuard(services),
     http: { bodyLimitBytes: 4096, corsOrigins: [] },
   });
   moduleLogger.target = api.logger;

@@ -6,14 +6,7 @@ import {
   type Filter,
   type UpdateFilter,
 } from 'mongodb';
-import {
-  ConflictError,
-  isOpenChangesetState,
-  transitionChangeset,
-  type Changeset,
-  type ChangesetAction,
-  type ChangesetState,
-} from '@conman/core';
+import { ConflictError, isOpenChangesetState, type Changeset, type ChangesetState } from '@conman/core';
 import type { IndexSpec } from '../indexes';
 import { conflictOnDuplicate, parseObjectId, toObjectId } from '../identity/shared';
 
@@ -125,7 +118,7 @@ function staleError(current: Changeset): ConflictError {
 }
 
 /**
- * `changesets` (SPEC §6.3, §9). Every state change goes through `transitionChangeset` and is one
+ * `changesets` (docs/changesets.md). Every state change is decided by core's machine (its caller asks) and is one
  * update guarded by the state and revision the decision was made on; a lost race is a 409, never a
  * silent overwrite. One open changeset per workspace and unique queue positions are indexes.
  */
@@ -224,13 +217,16 @@ export class ChangesetsRepository {
    * Applies `action` through the SPEC §7 machine (409 `invalid_transition` when it is not allowed)
    * and stores the result with one guarded update (409 `conflict` when the changeset moved meanwhile).
    */
-  async transition(
+  /**
+   * Moves the changeset to the state the machine decided (the caller asked it), guarded on the
+   * state and revision it was read with: a concurrent change makes this a 409 `conflict`.
+   */
+  async moveTo(
     current: Changeset,
-    action: ChangesetAction,
+    next: ChangesetState,
     fields: ChangesetTransitionFields = {},
     session?: ClientSession,
   ): Promise<Changeset> {
-    const next = transitionChangeset(current.state, action);
     const update: UpdateFilter<ChangesetDocument> = {
       $set: {
         state: next,

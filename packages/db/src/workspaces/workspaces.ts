@@ -19,6 +19,8 @@ export interface WorkspaceDocument {
   head_sha: string;
   working_sha: string | null;
   commit_mode: CommitMode | null;
+  /** Absent on records written before editors were tracked. */
+  editor_ids?: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -59,7 +61,14 @@ export type WorkspaceClash = 'default' | 'branch';
 export type WorkspaceUpdate = Partial<
   Pick<
     Workspace,
-    'title' | 'commitMode' | 'headSha' | 'workingSha' | 'baseRefType' | 'baseRefValue' | 'baseSha'
+    | 'title'
+    | 'commitMode'
+    | 'headSha'
+    | 'workingSha'
+    | 'baseRefType'
+    | 'baseRefValue'
+    | 'baseSha'
+    | 'editorIds'
   >
 >;
 
@@ -77,6 +86,7 @@ function toWorkspace(doc: WorkspaceDocument): Workspace {
     headSha: doc.head_sha,
     workingSha: doc.working_sha,
     commitMode: doc.commit_mode,
+    editorIds: doc.editor_ids ?? [],
     createdAt: doc.created_at,
     updatedAt: doc.updated_at,
   };
@@ -90,6 +100,7 @@ const FIELD_NAMES = {
   baseRefType: 'base_ref_type',
   baseRefValue: 'base_ref_value',
   baseSha: 'base_sha',
+  editorIds: 'editor_ids',
 } as const satisfies Record<keyof WorkspaceUpdate, keyof WorkspaceDocument>;
 
 /**
@@ -122,6 +133,7 @@ export class WorkspacesRepository {
       head_sha: input.baseSha,
       working_sha: null,
       commit_mode: null,
+      editor_ids: [],
       created_at: now,
       updated_at: now,
     };
@@ -163,6 +175,15 @@ export class WorkspacesRepository {
 
   async countForOwner(appId: string, ownerId: string): Promise<number> {
     return this.collection.countDocuments({ app_id: toObjectId(appId), owner_id: toObjectId(ownerId) });
+  }
+
+  /** Records a writer of the workspace (kept until the next reset). */
+  async addEditor(id: string, editorId: string, { session }: InSession = {}): Promise<void> {
+    await this.collection.updateOne(
+      { _id: toObjectId(id) },
+      { $addToSet: { editor_ids: editorId } },
+      { session },
+    );
   }
 
   async update(id: string, changes: WorkspaceUpdate, { session }: InSession = {}): Promise<Workspace | null> {

@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core';
-import { issueApiKey, type AccessControl } from '@conman/auth';
+import { issueApiKey } from '@conman/auth';
 import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
 import { created, noContent, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller } from '../auth/caller';
 import { objectId, singleLineText } from '../../platform/common-schemas';
 
 export interface ApiKeysModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apiKeys: ApiKeysRepository;
   audit: AuditLog;
 }
@@ -65,8 +63,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         },
         responses: { 201: dataResponse(createdKeySchema, 'The key, shown once') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params, body, actor }) => {
           const expiresAt = body.expires_at === undefined ? null : new Date(body.expires_at);
           if (expiresAt && expiresAt.getTime() <= Date.now()) {
             throw new ValidationError('expires_at must be in the future', { fields: ['expires_at'] });
@@ -80,7 +77,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
                 role: body.role,
                 tokenHash: hash,
                 displayPrefix: token.slice(0, 8),
-                createdBy: actorOf(caller).id,
+                createdBy: actor.id,
                 expiresAt,
               },
               { session },
@@ -88,7 +85,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'api_key',
                 entityId: createdKey.id,
                 action: 'api_key.created',
@@ -110,8 +107,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(z.array(apiKeySchema), 'The keys') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params }) => {
           return ok((await deps.apiKeys.listForApp(params.appId)).map(apiKeyView));
         },
       }),
@@ -124,15 +120,14 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId, keyId: objectId }) },
         responses: { 204: emptyResponse('The key no longer works') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
             const revoked = await deps.apiKeys.revoke(params.appId, params.keyId, { session });
             if (!revoked) throw new NotFoundError('API key not found');
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'api_key',
                 entityId: revoked.id,
                 action: 'api_key.revoked',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { appSettingsPatchSchema, type Logger } from '@conman/core';
-import type { AccessControl } from '@conman/auth';
 import type {
   AppsRepository,
   AuditLog,
@@ -12,8 +11,6 @@ import type { GitAdapter } from '@conman/git';
 import { objectId } from '../../platform/common-schemas';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller, callerOf, userCallerOf } from '../auth/caller';
-import { requireApp } from './require-app';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
 import { updateAppSettings } from './update-settings';
@@ -22,7 +19,6 @@ export { appSchema } from './schemas';
 
 export interface AppsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apps: AppsRepository;
   memberships: MembershipsRepository;
   environments: EnvironmentsRepository;
@@ -45,8 +41,7 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         summary: 'Apps the caller belongs to (all apps for platform admins)',
         responses: { 200: dataResponse(z.array(appSchema), 'The apps, by name') },
         errors: ['unauthorized'],
-        handler: async ({ request }) => {
-          const { principal } = await callerOf(deps.access, request);
+        handler: async ({ caller: { principal } }) => {
           if (principal.kind === 'api_key') return ok((await deps.apps.list([principal.appId])).map(appView));
           if (principal.isPlatformAdmin) return ok((await deps.apps.list()).map(appView));
           const memberships = await deps.memberships.listForUser(principal.userId);
@@ -63,14 +58,11 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         request: { body: createAppBody },
         responses: { 201: dataResponse(appSchema, 'The app') },
         errors: ['unauthorized', 'forbidden', 'conflict', 'git_error', 'unavailable'],
-        handler: async ({ body, request }) => {
-          // API keys are refused (403): only platform admins, who are users, create apps.
-          const caller = await userCallerOf(deps.access, request);
-          deps.access.authorizePlatform(caller, 'create_app');
+        handler: async ({ body, caller, actor }) => {
           const { user } = caller;
           const app = await createApp(deps, body, {
             userId: user.id,
-            actor: actorOf(caller),
+            actor,
             signature: { name: user.name, email: user.email },
           });
           return created(appView(app));
@@ -85,10 +77,7 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(appSchema, 'The app') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
-          return ok(appView(await requireApp(deps.apps, params.appId)));
-        },
+        handler: ({ app }) => ok(appView(app)),
       }),
       defineRoute({
         method: 'patch',
@@ -99,10 +88,8 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }), body: appSettingsPatchSchema },
         responses: { 200: dataResponse(appSchema, 'The app with its new settings') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
-          return ok(appView(await updateAppSettings(deps, params.appId, body, actorOf(caller))));
-        },
+        handler: async ({ params, body, actor }) =>
+          ok(appView(await updateAppSettings(deps, params.appId, body, actor))),
       }),
     ],
   };

@@ -1,10 +1,9 @@
 import { normalizeEmail, type Logger } from '@conman/core';
-import type { AccessControl, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
+import type { RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
 import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
 import { recordedClientIp, recordedHeader } from '../../platform/recorded-headers';
-import { userCallerOf } from './caller';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
@@ -12,7 +11,6 @@ export interface AuthModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
   sessionService: SessionService;
   sessions: SessionsRepository;
-  access: AccessControl;
   rateLimiter: RateLimiter;
   audit: AuditLog;
   logger: Logger;
@@ -69,8 +67,7 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
         summary: 'Revoke the current session',
         responses: { 204: emptyResponse('The session is revoked') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ request }) => {
-          const caller = await userCallerOf(deps.access, request);
+        handler: async ({ caller }) => {
           await inTransaction(deps.client, async (session) => {
             await deps.sessions.revoke(caller.sessionId, { session });
             await deps.audit.record(

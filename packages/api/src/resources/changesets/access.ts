@@ -1,49 +1,25 @@
-import type { Request } from 'express';
-import {
-  ForbiddenError,
-  NotFoundError,
-  type App,
-  type Capability,
-  type Changeset,
-  type Role,
-} from '@conman/core';
-import type { Caller } from '@conman/auth';
-import { actorOf, authorizedCaller } from '../auth/caller';
-import { requireApp } from '../apps/require-app';
+import { NotFoundError, type Changeset, type Workspace } from '@conman/core';
+import type { ItemSource } from '../../platform/access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 
-export type AppCaller = Caller & { role: Role };
-
-export function isAuthor(caller: Caller, authorId: string): boolean {
-  return actorOf(caller).id === authorId;
+/** The changeset of `:changesetId` in the app (404 otherwise); its author owns it. */
+export function changesetItem(deps: Pick<ChangesetsModuleDependencies, 'changesets'>): ItemSource<Changeset> {
+  return {
+    load: async ({ params }, app) => {
+      const changeset = await deps.changesets.findById(app.id, params.changesetId ?? '');
+      if (!changeset) throw new NotFoundError('Changeset not found');
+      return changeset;
+    },
+    ownerOf: (changeset) => changeset.authorId,
+  };
 }
 
-export function requireAuthor(caller: Caller, authorId: string, what: string): void {
-  if (!isAuthor(caller, authorId)) throw new ForbiddenError(`Only the author can ${what}`);
-}
-
-export function loadApp(deps: ChangesetsModuleDependencies, appId: string): Promise<App> {
-  return requireApp(deps.apps, appId);
-}
-
-export async function loadChangeset(
-  deps: ChangesetsModuleDependencies,
-  appId: string,
-  changesetId: string,
-): Promise<Changeset> {
-  const changeset = await deps.changesets.findById(appId, changesetId);
-  if (!changeset) throw new NotFoundError('Changeset not found');
-  return changeset;
-}
-
-/** Authenticates, checks the capability in the app (401/404/403), then loads the changeset (404). */
-export async function callerAndChangeset(
-  deps: ChangesetsModuleDependencies,
-  request: Request,
-  params: { appId: string; changesetId: string },
-  capability: Capability,
-): Promise<{ caller: AppCaller; changeset: Changeset }> {
-  const caller = await authorizedCaller(deps.access, request, params.appId, capability);
-  const changeset = await loadChangeset(deps, params.appId, params.changesetId);
-  return { caller, changeset };
+/** The workspace a new changeset is opened on (`workspace_id` of the body); its owner owns it. */
+export function bodyWorkspaceItem(
+  deps: Pick<ChangesetsModuleDependencies, 'workspaces'>,
+): ItemSource<Workspace> {
+  return {
+    load: ({ body }, app) => deps.workspaces.get(app.id, (body as { workspace_id: string }).workspace_id),
+    ownerOf: (workspace) => workspace.ownerId,
+  };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AnalysisContext, App, Changeset } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
-import { callerAndChangeset, loadApp } from './access';
+import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
@@ -75,14 +75,12 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/analyze',
       operationId: 'analyzeChangeset',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'Summary and findings for the current revision (built-in analyzer, model when configured)',
       request: { params: changesetParams },
       responses: { 200: dataResponse(analysisSchema, 'The analysis') },
       errors: ['unauthorized', 'not_found', 'conflict'],
-      handler: async ({ params, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        const app = await loadApp(deps, params.appId);
+      handler: async ({ app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const analysis = await deps.assistant.analyze(context);
         return ok({
@@ -97,7 +95,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/chat',
       operationId: 'chatAboutChangeset',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'Ask a question about the current revision',
       request: {
         params: changesetParams,
@@ -105,9 +103,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       },
       responses: { 200: dataResponse(chatAnswerSchema, 'The answer') },
       errors: ['unauthorized', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        const app = await loadApp(deps, params.appId);
+      handler: async ({ body, app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const reply = await deps.assistant.chat(context, body.message);
         return ok({ answer: reply.answer, source: reply.source, revision });

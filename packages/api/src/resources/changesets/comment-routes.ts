@@ -1,10 +1,17 @@
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError, validateRepoPath } from '@conman/core';
+import {
+  ConflictError,
+  NotFoundError,
+  ValidationError,
+  validateRepoPath,
+  type Changeset,
+  type ChangesetComment,
+} from '@conman/core';
 import { inTransaction } from '@conman/db';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
-import { actorOf } from '../auth/caller';
-import { callerAndChangeset, requireAuthor } from './access';
+import type { ItemSource } from '../../platform/access';
+import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import {
   changesetParams,
@@ -19,24 +26,29 @@ import {
 
 /** Review threads: inline anchors, replies, edits that keep old bodies, resolve/unresolve (SPEC §6.3). */
 export function commentRoutes(deps: ChangesetsModuleDependencies) {
-  async function commentOf(changesetId: string, commentId: string) {
-    const comment = await deps.comments.findById(changesetId, commentId);
-    if (!comment) throw new NotFoundError('Comment not found');
-    return comment;
-  }
+  const changesets = changesetItem(deps);
+  /** The comment of `:commentId` on the changeset; its author owns it. */
+  const comments: ItemSource<{ changeset: Changeset; comment: ChangesetComment }> = {
+    load: async (request, app) => {
+      const changeset = await changesets.load(request, app);
+      const comment = await deps.comments.findById(changeset.id, request.params.commentId ?? '');
+      if (!comment) throw new NotFoundError('Comment not found');
+      return { changeset, comment };
+    },
+    ownerOf: ({ comment }) => comment.authorId,
+  };
 
   return [
     defineRoute({
       method: 'get',
       path: '/apps/:appId/changesets/:changesetId/comments',
       operationId: 'listChangesetComments',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesets },
       summary: 'Comment threads of a changeset, oldest first, each with its replies',
       request: { params: changesetParams },
       responses: { 200: dataResponse(z.array(threadSchema), 'The threads') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
+      handler: async ({ item: changeset }) => {
         const comments = await deps.comments.list(changeset.id);
         const threads = comments
           .filter((comment) => comment.parentId === null)
@@ -51,13 +63,12 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/comments',
       operationId: 'createChangesetComment',
-      access: { kind: 'app', capability: 'comment_in_review' },
+      access: { kind: 'app', capability: 'comment_in_review', item: changesets },
       summary: 'Start a thread (optionally anchored to a line of a revision) or reply to one',
       request: { params: changesetParams, body: createCommentBody },
       responses: { 201: dataResponse(commentSchema, 'The new comment') },
       errors: ['unauthorized', 'forbidden', 'not_found'],
-      handler: async ({ params, body, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'comment_in_review');
+      handler: async ({ params, body, actor, item: changeset }) => {
         if (body.parent_id !== undefined) {
           const parent = await deps.comments.findById(changeset.id, body.parent_id);
           if (!parent) throw new NotFoundError('Parent comment not found');
@@ -78,7 +89,6 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
             revision: body.anchor.revision,
           };
         }
-        const actor = actorOf(caller);
         const comment = await inTransaction(deps.client, async (session) => {
           const comment = await deps.comments.create(
             {
@@ -115,16 +125,12 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       method: 'patch',
       path: '/apps/:appId/changesets/:changesetId/comments/:commentId',
       operationId: 'editChangesetComment',
-      access: { kind: 'app', capability: 'comment_in_review', own: 'author' },
+      access: { kind: 'app', capability: 'comment_in_review', item: comments, own: 'author' },
       summary: 'Edit your comment; earlier bodies are kept in previous_bodies',
       request: { params: commentParams, body: editCommentBody },
       responses: { 200: dataResponse(commentSchema, 'The edited comment') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'comment_in_review');
-        const comment = await commentOf(changeset.id, params.commentId);
-        requireAuthor(caller, comment.authorId, 'edit a comment');
-        const actor = actorOf(caller);
+      handler: async ({ params, body, actor, item: { comment } }) => {
         const edited = await inTransaction(deps.client, async (session) => {
           const edited = await deps.comments.editBody(comment, body.body, session);
           if (!edited) throw new ConflictError('The comment changed concurrently; reload and retry');
@@ -149,16 +155,13 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/comments/:commentId/resolve',
       operationId: 'resolveChangesetComment',
-      access: { kind: 'app', capability: 'comment_in_review' },
+      access: { kind: 'app', capability: 'comment_in_review', item: comments },
       summary: 'Resolve (`resolved: true`) or reopen (`resolved: false`) a thread',
       request: { params: commentParams, body: resolveCommentBody },
       responses: { 200: dataResponse(commentSchema, 'The thread comment') },
       errors: ['unauthorized', 'forbidden', 'not_found'],
-      handler: async ({ params, body, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'comment_in_review');
-        const comment = await commentOf(changeset.id, params.commentId);
+      handler: async ({ params, body, actor, item: { comment } }) => {
         if (comment.parentId !== null) throw new ValidationError('Resolve the thread, not a reply');
-        const actor = actorOf(caller);
         const updated = await inTransaction(deps.client, async (session) => {
           const updated = await deps.comments.setResolved(comment.id, body.resolved, actor.id, session);
           if (!updated) throw new NotFoundError('Comment not found');

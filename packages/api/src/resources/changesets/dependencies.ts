@@ -1,5 +1,4 @@
 import type { Analysis, AnalysisContext, App, AuditActor, Logger, Workspace } from '@conman/core';
-import type { AccessControl } from '@conman/auth';
 import type {
   AppsRepository,
   AuditLog,
@@ -33,7 +32,6 @@ export interface ChangesetAnalysisAssistant {
 
 export interface ChangesetsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apps: AppsRepository;
   changesets: ChangesetsRepository;
   revisions: ChangesetRevisionsRepository;

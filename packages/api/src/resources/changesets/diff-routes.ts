@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SEMANTIC_CONFIG_TYPES } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute } from '../../platform/route';
-import { callerAndChangeset, loadApp } from './access';
+import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
@@ -71,16 +71,14 @@ export function diffRoutes(deps: ChangesetsModuleDependencies) {
       method: 'get',
       path: '/apps/:appId/changesets/:changesetId/diff',
       operationId: 'getChangesetDiff',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'Raw (patch) or semantic diff of a revision against its merge base',
       request: { params: changesetParams, query: diffQuery },
       responses: {
         200: dataResponse(z.union([rawDiffSchema, semanticDiffSchema]), 'The diff (shape depends on mode)'),
       },
       errors: ['unauthorized', 'not_found', 'conflict'],
-      handler: async ({ params, query, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        const app = await loadApp(deps, params.appId);
+      handler: async ({ query, app, item: changeset }) => {
         const revision = await revisionFor(deps, changeset, query.revision);
         if (query.mode === 'semantic') {
           return ok((await semanticDiffOf(deps, app, revision)).diff);

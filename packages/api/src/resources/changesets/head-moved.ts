@@ -1,41 +1,43 @@
-import { isConmanError, type Workspace } from '@conman/core';
+import { isConmanError } from '@conman/core';
+import type { WorkspaceListeners } from '../workspaces/service';
 import type { ChangesetsModuleDependencies } from './dependencies';
-import { freezeRevision } from './submission';
+import type { ChangesetService } from './service';
 
 /**
- * The `WorkspaceService.onHeadMoved` listener (SPEC §6.3): while the workspace's open changeset is
- * `submitted`/`in_review`, a new head (checkpoint, sync) becomes its next revision — approvals reset
- * because they count per revision, and the submit gate reruns. Other states ignore head moves: a
- * draft is frozen only by submit, an approved changeset keeps its revision (further edits need a new
- * changeset), and `changes_requested` waits for the author's resubmit.
+ * How changesets follow their workspace (docs/changesets.md "Revisions"):
+ * - a new head (checkpoint, sync) while `submitted`/`in_review` becomes the next revision —
+ *   approvals reset because they count per revision, and the submit gate reruns. Other states
+ *   ignore head moves: a draft is frozen only by submit, an approved changeset keeps its revision;
+ * - the author's edit of a `changes_requested` changeset's workspace makes it a draft again.
  */
-export function changesetHeadMovedListener(
-  deps: ChangesetsModuleDependencies,
-): (workspace: Workspace, newHeadSha: string) => Promise<void> {
-  return async (workspace, newHeadSha) => {
-    const changeset = await deps.changesets.findOpenForWorkspace(workspace.id);
-    if (!changeset || (changeset.state !== 'submitted' && changeset.state !== 'in_review')) return;
-    if (changeset.headSha === newHeadSha) return;
-    const app = await deps.apps.findById(workspace.appId);
-    if (!app) return;
+export function changesetWorkspaceListeners(
+  deps: Pick<ChangesetsModuleDependencies, 'changesets' | 'apps' | 'logger'>,
+  service: ChangesetService,
+): WorkspaceListeners {
+  /** A concurrent review or resubmit moved the changeset first: that path owns the new state. */
+  async function unlessRaced(what: string, work: () => Promise<unknown>): Promise<void> {
     try {
-      await freezeRevision(deps, {
-        app,
-        changeset,
-        action: 'new_revision',
-        headSha: newHeadSha,
-        actor: { type: 'system', id: 'workspace-head-moved' },
-      });
+      await work();
     } catch (error) {
-      // A concurrent review or resubmit moved the changeset first: that path owns the new state.
       if (isConmanError(error) && (error.code === 'conflict' || error.code === 'invalid_transition')) {
-        deps.logger.warn('new revision after a head move lost a race', {
-          changeset_id: changeset.id,
-          code: error.code,
-        });
+        deps.logger.warn(`${what} lost a race`, { code: error.code });
         return;
       }
       throw error;
     }
+  }
+  return {
+    async headMoved(workspace, newHeadSha) {
+      const changeset = await deps.changesets.findOpenForWorkspace(workspace.id);
+      if (!changeset || (changeset.state !== 'submitted' && changeset.state !== 'in_review')) return;
+      if (changeset.headSha === newHeadSha) return;
+      const app = await deps.apps.findById(workspace.appId);
+      if (!app) return;
+      await unlessRaced('new revision after a head move', () =>
+        service.newRevision(app, changeset, newHeadSha, { type: 'system', id: 'workspace-head-moved' }),
+      );
+    },
+    edited: (app, workspace, actor) =>
+      unlessRaced('draft after the author edited', () => service.authorEdited(app, workspace, actor)),
   };
 }

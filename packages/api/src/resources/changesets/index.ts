@@ -6,23 +6,25 @@ import { diffRoutes } from './diff-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { queueRoute } from './queue-route';
 import { reviewRoutes } from './review-routes';
+import type { ChangesetService } from './service';
 
 export type {
   ChangesetAnalysisAssistant,
   ChangesetsModuleDependencies,
   ChangesetWorkspaces,
 } from './dependencies';
-export { changesetHeadMovedListener } from './head-moved';
+export { changesetWorkspaceListeners } from './head-moved';
+export { ChangesetService } from './service';
 
 /** Changesets, review, comments and diffs (SPEC §6.3, §6.4 queue entry, §11). */
-export function changesetsModule(deps: ChangesetsModuleDependencies): ApiModule {
+export function changesetsModule(deps: ChangesetsModuleDependencies, service: ChangesetService): ApiModule {
   return {
     name: 'changesets',
     description: 'Reviewable proposals of workspace edits',
     routes: [
-      ...lifecycleRoutes(deps),
-      ...reviewRoutes(deps),
-      queueRoute(deps),
+      ...lifecycleRoutes(deps, service),
+      ...reviewRoutes(deps, service),
+      queueRoute(deps, service),
       ...commentRoutes(deps),
       ...diffRoutes(deps),
       ...analysisRoutes(deps),

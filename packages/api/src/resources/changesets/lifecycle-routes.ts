@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { ForbiddenError, InvalidTransitionError, type Changeset } from '@conman/core';
-import { inTransaction } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { pageWindow } from '../../platform/pagination';
 import { accepted, created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
-import { actorOf, authorizedCaller } from '../auth/caller';
 import { jobView } from '../jobs/schemas';
-import { callerAndChangeset, loadApp, requireAuthor } from './access';
+import { bodyWorkspaceItem, changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetDetail } from './detail';
 import {
@@ -22,7 +19,8 @@ import {
   revisionView,
   submissionSchema,
 } from './schemas';
-import { resubmitActionFor, submitChangeset, type Submission } from './submission';
+import type { Submission } from './submission';
+import type { ChangesetService } from './service';
 
 function submissionView(submission: Submission): z.output<typeof submissionSchema> {
   return {
@@ -34,49 +32,24 @@ function submissionView(submission: Submission): z.output<typeof submissionSchem
 }
 
 /** Create, list, read, edit, submit, resubmit and revisions of changesets (SPEC §6.3). */
-export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
+export function lifecycleRoutes(deps: ChangesetsModuleDependencies, service: ChangesetService) {
   return [
     defineRoute({
       method: 'post',
       path: '/apps/:appId/changesets',
       operationId: 'createChangeset',
-      access: { kind: 'app', capability: 'modify_own_changeset', own: 'author' },
+      access: {
+        kind: 'app',
+        capability: 'modify_own_changeset',
+        item: bodyWorkspaceItem(deps),
+        own: 'author',
+      },
       summary: 'Open a changeset on one of your workspaces (one open changeset per workspace)',
       request: { params: z.object({ appId: objectId }), body: createBody },
       responses: { 201: dataResponse(changesetSchema, 'The new draft changeset') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
-        const caller = await authorizedCaller(deps.access, request, params.appId, 'modify_own_changeset');
-        const workspace = await deps.workspaces.get(params.appId, body.workspace_id);
-        const authorId = actorOf(caller).id;
-        if (workspace.ownerId !== authorId)
-          throw new ForbiddenError('Only the owner of the workspace can open a changeset on it');
-        const changeset = await inTransaction(deps.client, async (session) => {
-          const changeset = await deps.changesets.create(
-            {
-              appId: params.appId,
-              workspaceId: workspace.id,
-              authorId,
-              title: body.title,
-              description: body.description,
-            },
-            session,
-          );
-          await deps.audit.record(
-            {
-              appId: params.appId,
-              actor: actorOf(caller),
-              entityType: 'changeset',
-              entityId: changeset.id,
-              action: 'changeset.created',
-              after: changesetView(changeset),
-            },
-            session,
-          );
-          return changeset;
-        });
-        return created(changesetView(changeset));
-      },
+      handler: async ({ body, app, actor, item: workspace }) =>
+        created(changesetView(await service.create(app, workspace, actor, body))),
     }),
     defineRoute({
       method: 'get',
@@ -87,8 +60,7 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       request: { params: z.object({ appId: objectId }), query: listQuery },
       responses: { 200: pageResponse(changesetSchema, 'A page of changesets') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, query, request }) => {
-        await authorizedCaller(deps.access, request, params.appId, 'read_app');
+      handler: async ({ params, query }) => {
         const { items, total } = await deps.changesets.list(
           params.appId,
           {
@@ -104,106 +76,59 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       method: 'get',
       path: '/apps/:appId/changesets/:changesetId',
       operationId: 'getChangeset',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'A changeset with its current revision, approvals and gate status',
       request: { params: changesetParams },
       responses: { 200: dataResponse(changesetDetailSchema, 'The changeset') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        return ok(await changesetDetail(deps, await loadApp(deps, params.appId), changeset));
-      },
+      handler: async ({ app, item: changeset }) => ok(await changesetDetail(deps, app, changeset)),
     }),
     defineRoute({
       method: 'patch',
       path: '/apps/:appId/changesets/:changesetId',
       operationId: 'updateChangeset',
-      access: { kind: 'app', capability: 'modify_own_changeset', own: 'author' },
+      access: { kind: 'app', capability: 'modify_own_changeset', item: changesetItem(deps), own: 'author' },
       summary: 'Change the title or description (author; not once released or rejected)',
       request: { params: changesetParams, body: patchBody },
       responses: { 200: dataResponse(changesetSchema, 'The changeset') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
-      handler: async ({ params, body, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'modify_own_changeset');
-        requireAuthor(caller, changeset.authorId, 'edit this changeset');
-        assertOpen(changeset);
-        const updated = await inTransaction(deps.client, async (session) => {
-          const updated = await deps.changesets.updateDetails(changeset, body, session);
-          await deps.audit.record(
-            {
-              appId: params.appId,
-              actor: actorOf(caller),
-              entityType: 'changeset',
-              entityId: changeset.id,
-              action: 'changeset.updated',
-              before: { title: changeset.title, description: changeset.description },
-              after: { title: updated.title, description: updated.description },
-            },
-            session,
-          );
-          return updated;
-        });
-        return ok(changesetView(updated));
-      },
+      handler: async ({ body, app, actor, item: changeset }) =>
+        ok(changesetView(await service.updateDetails(app, changeset, actor, body))),
     }),
     defineRoute({
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/submit',
       operationId: 'submitChangeset',
-      access: { kind: 'app', capability: 'submit_changeset', own: 'author' },
+      access: { kind: 'app', capability: 'submit_changeset', item: changesetItem(deps), own: 'author' },
       summary: 'Commit pending edits, freeze the next revision and start the submit gate',
       request: { params: changesetParams },
       responses: { 202: dataResponse(submissionSchema, 'The submitted changeset and its gate job') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
-      handler: async ({ params, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'submit_changeset');
-        requireAuthor(caller, changeset.authorId, 'submit this changeset');
-        const app = await loadApp(deps, params.appId);
-        return accepted(
-          submissionView(await submitChangeset(deps, app, changeset, 'submit', actorOf(caller))),
-        );
-      },
+      handler: async ({ app, actor, item: changeset }) =>
+        accepted(submissionView(await service.submit(app, changeset, actor, 'submit'))),
     }),
     defineRoute({
       method: 'post',
       path: '/apps/:appId/changesets/:changesetId/resubmit',
       operationId: 'resubmitChangeset',
-      access: { kind: 'app', capability: 'submit_changeset', own: 'author' },
+      access: { kind: 'app', capability: 'submit_changeset', item: changesetItem(deps), own: 'author' },
       summary: 'Resubmit after requested changes, or freeze new commits as the next revision while in review',
       request: { params: changesetParams },
       responses: { 202: dataResponse(submissionSchema, 'The resubmitted changeset and its gate job') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
-      handler: async ({ params, request }) => {
-        const { caller, changeset } = await callerAndChangeset(deps, request, params, 'submit_changeset');
-        requireAuthor(caller, changeset.authorId, 'resubmit this changeset');
-        const app = await loadApp(deps, params.appId);
-        const action = resubmitActionFor(changeset.state);
-        return accepted(submissionView(await submitChangeset(deps, app, changeset, action, actorOf(caller))));
-      },
+      handler: async ({ app, actor, item: changeset }) =>
+        accepted(submissionView(await service.submit(app, changeset, actor, 'resubmit'))),
     }),
     defineRoute({
       method: 'get',
       path: '/apps/:appId/changesets/:changesetId/revisions',
       operationId: 'listChangesetRevisions',
-      access: { kind: 'app', capability: 'read_app' },
+      access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'Every frozen revision of a changeset, oldest first',
       request: { params: changesetParams },
       responses: { 200: dataResponse(z.array(revisionSchema), 'The revisions') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
-        const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        return ok((await deps.revisions.list(changeset.id)).map(revisionView));
-      },
+      handler: async ({ item: changeset }) => ok((await deps.revisions.list(changeset.id)).map(revisionView)),
     }),
   ];
-}
-
-/** Released and rejected changesets are history: their details no longer change. */
-export function assertOpen(changeset: Changeset): void {
-  if (changeset.state === 'released' || changeset.state === 'rejected') {
-    throw new InvalidTransitionError(`A ${changeset.state} changeset can no longer be edited`, {
-      from: changeset.state,
-      action: 'edit_details',
-    });
-  }
 }

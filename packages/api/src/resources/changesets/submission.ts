@@ -1,10 +1,10 @@
 import {
   ConflictError,
-  transitionChangeset,
   type App,
   type AuditActor,
   type Changeset,
   type ChangesetRevisionReason,
+  type ChangesetState,
   type JobRecord,
 } from '@conman/core';
 import { inTransaction } from '@conman/db';
@@ -40,19 +40,21 @@ export async function freezeRevision(
     app: App;
     changeset: Changeset;
     action: SubmissionAction;
+    /** The state the machine gave for `action` (ChangesetService asks it once). */
+    next: ChangesetState;
     headSha: string;
     /** The merge base when the caller already computed it. */
     baseSha?: string;
     actor: AuditActor;
   },
 ): Promise<Submission> {
-  const { app, changeset, action, headSha, actor } = input;
+  const { app, changeset, action, next, headSha, actor } = input;
   const baseSha = input.baseSha ?? (await mergeBaseOf(deps, app, headSha));
   const number = changeset.revision + 1;
   const { updated, revision } = await inTransaction(deps.client, async (session) => {
-    const updated = await deps.changesets.transition(
+    const updated = await deps.changesets.moveTo(
       changeset,
-      { type: action },
+      next,
       { revision: number, headSha, baseSha },
       session,
     );
@@ -106,16 +108,16 @@ export async function freezeRevision(
 
 /**
  * Submit (`draft`) or resubmit (`changes_requested`, or a new revision while `submitted`/`in_review`).
- * The machine is asked before anything is committed so a forbidden transition changes nothing.
+ * The caller asked the machine before anything is committed, so a forbidden transition changes nothing.
  */
 export async function submitChangeset(
   deps: ChangesetsModuleDependencies,
   app: App,
   changeset: Changeset,
   action: SubmissionAction,
+  next: ChangesetState,
   actor: AuditActor,
 ): Promise<Submission> {
-  transitionChangeset(changeset.state, { type: action });
   // Pending edits become one commit first (SPEC §5.3): that is the head to freeze.
   const workspace = await deps.workspaces.get(app.id, changeset.workspaceId);
   const message = `${changeset.title}\n\nChangeset ${changeset.id}`;
@@ -132,10 +134,15 @@ export async function submitChangeset(
       head_sha: headSha,
     });
   }
-  return freezeRevision(deps, { app, changeset, action, headSha, baseSha, actor });
+  return freezeRevision(deps, { app, changeset, action, next, headSha, baseSha, actor });
 }
 
-/** Which resubmit action applies to a state: `changes_requested` resubmits, reviewable states revise. */
-export function resubmitActionFor(state: Changeset['state']): SubmissionAction {
-  return state === 'submitted' || state === 'in_review' ? 'new_revision' : 'resubmit';
+/**
+ * The machine action of a submit or resubmit request: reviewable states freeze a new revision; a
+ * resubmit of a changeset its author reopened as a draft (by editing it) is a submit again.
+ */
+export function submissionActionFor(changeset: Changeset, request: 'submit' | 'resubmit'): SubmissionAction {
+  if (request === 'submit') return 'submit';
+  if (changeset.state === 'submitted' || changeset.state === 'in_review') return 'new_revision';
+  return changeset.state === 'draft' && changeset.revision > 0 ? 'submit' : 'resubmit';
 }

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type Environment } from '@conman/core';
-import type { AccessControl } from '@conman/auth';
 import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller } from '../auth/caller';
 
 export interface EnvironmentsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
@@ -64,8 +61,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         request: { params: z.object({ appId: objectId }) },
         responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+        handler: async ({ params }) => {
           return ok((await deps.environments.listForApp(params.appId)).map(environmentView));
         },
       }),
@@ -81,8 +77,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         },
         responses: { 200: dataResponse(z.array(environmentSchema), 'The environments after the change') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params, body, actor }) => {
           const ids = body.environments.flatMap((env) => (env.id ? [env.id] : []));
           if (new Set(ids).size !== ids.length)
             throw new ValidationError('An environment id is listed twice');
@@ -119,7 +114,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'environments',
                 entityId: params.appId,
                 action: 'environments.updated',
@@ -136,7 +131,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
               await deps.audit.record(
                 {
                   appId: params.appId,
-                  actor: actorOf(caller),
+                  actor,
                   entityType: 'app',
                   entityId: params.appId,
                   action: 'app.settings_updated',

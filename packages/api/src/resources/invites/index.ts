@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
-import { issueOpaqueToken, type AccessControl } from '@conman/auth';
+import { issueOpaqueToken } from '@conman/auth';
 import {
   inTransaction,
   type AppsRepository,
@@ -12,7 +12,6 @@ import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
 import { created, noContent, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller } from '../auth/caller';
 import { requireApp } from '../apps/require-app';
 import { inviteMail } from './invite-mail';
 import { createInviteBody, inviteSchema, inviteView } from './schemas';
@@ -20,7 +19,6 @@ import { createInviteBody, inviteSchema, inviteView } from './schemas';
 export interface InvitesModuleDependencies {
   /** For `inTransaction`: the invite, its email and its audit event commit together. */
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apps: AppsRepository;
   invites: InvitesRepository;
   outbox: MailOutbox;
@@ -57,8 +55,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: appParams, body: createInviteBody },
         responses: { 201: dataResponse(inviteSchema, 'The pending invite') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+        handler: async ({ params, body, actor }) => {
           const { token, hash } = issueOpaqueToken();
           const mail = await mailFor(params.appId, body.email, body.role, token);
           const invite = await inTransaction(deps.client, async (session) => {
@@ -68,7 +65,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
                 email: body.email,
                 role: body.role,
                 tokenHash: hash,
-                invitedBy: actorOf(caller).id,
+                invitedBy: actor.id,
                 expiresAt: new Date(Date.now() + INVITE_TTL_MS),
               },
               { session },
@@ -77,7 +74,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'invite',
                 entityId: createdInvite.id,
                 action: 'invite.created',
@@ -99,8 +96,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: appParams, query: paginationQuery },
         responses: { 200: pageResponse(inviteSchema, 'A page of pending invites') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, query, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+        handler: async ({ params, query }) => {
           const invites = await deps.invites.listForApp(params.appId);
           const window = invites.slice((query.page - 1) * query.limit, query.page * query.limit);
           return paginated(window.map(inviteView), {
@@ -119,8 +115,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: inviteParams },
         responses: { 200: dataResponse(inviteSchema, 'The invite with its new expiry') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+        handler: async ({ params, actor }) => {
           const { token, hash } = issueOpaqueToken();
           const invite = await inTransaction(deps.client, async (session) => {
             const before = await deps.invites.findInApp(params.appId, params.inviteId, { session });
@@ -138,7 +133,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'invite',
                 entityId: after.id,
                 action: 'invite.resent',
@@ -161,15 +156,14 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: inviteParams },
         responses: { 204: emptyResponse('The invite is deleted') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'invite_users');
+        handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
             const revoked = await deps.invites.revoke(params.appId, params.inviteId, { session });
             if (!revoked) throw new NotFoundError('Invite not found');
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'invite',
                 entityId: revoked.id,
                 action: 'invite.revoked',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError, type AuditActor, type JobRecord } from '@conman/core';
-import type { AccessControl } from '@conman/auth';
 import {
   inTransaction,
   type AppsRepository,
@@ -13,8 +12,7 @@ import { GATE_JOB_TYPES, runGate, type GateName, type JobProducer } from '@conma
 import { objectId } from '../../platform/common-schemas';
 import { accepted, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller, callerOf } from '../auth/caller';
-import { requireApp } from '../apps/require-app';
+import type { ItemSource } from '../../platform/access';
 import { resolveRevision } from './resolve-revision';
 import {
   jobListQuery,
@@ -28,7 +26,6 @@ import {
 
 export interface JobsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   apps: AppsRepository;
   jobs: JobStore;
   jobLogs: JobLogStore;
@@ -46,14 +43,18 @@ const GATE_OF_JOB_TYPE = Object.fromEntries(
 
 const jobParams = z.object({ appId: objectId, jobId: objectId });
 
-/** The job when it exists in this app; another app's job is as absent as a missing one (SPEC §3). */
-async function jobOfApp(jobs: JobStore, appId: string, jobId: string): Promise<JobRecord> {
-  const job = await jobs.get(jobId);
-  if (!job || job.appId !== appId) throw new NotFoundError('Job not found');
-  return job;
+/** The job of `:jobId` when it exists in this app; another app's job is as absent as a missing one. */
+function jobItem(jobs: JobStore): ItemSource<JobRecord> {
+  return {
+    load: async ({ params }, app) => {
+      const job = await jobs.get(params.jobId ?? '');
+      if (!job || job.appId !== app.id) throw new NotFoundError('Job not found');
+      return job;
+    },
+    // Who started the job: the user, or the API key for service accounts.
+    ownerOf: (job) => job.createdBy,
+  };
 }
-
-/** Who a job records as its creator: the user, or the API key for service accounts. */
 
 /**
  * The job itself is the durable record of the request; the audit event follows it in its own
@@ -98,8 +99,7 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }), query: jobListQuery },
         responses: { 200: pageResponse(jobSchema, 'A page of jobs') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, query, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+        handler: async ({ params, query }) => {
           const { items, total } = await deps.jobs.list(
             {
               appId: params.appId,
@@ -116,14 +116,12 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         method: 'get',
         path: '/apps/:appId/jobs/:jobId',
         operationId: 'getJob',
-        access: { kind: 'app', capability: 'read_app' },
+        access: { kind: 'app', capability: 'read_app', item: jobItem(deps.jobs) },
         summary: 'A job with its log lines after `after` (all lines without it) and the next cursor',
         request: { params: jobParams, query: jobLogQuery },
         responses: { 200: dataResponse(jobWithLogsSchema, 'The job and its newer log lines') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, query, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
-          const job = await jobOfApp(deps.jobs, params.appId, params.jobId);
+        handler: async ({ query, item: job }) => {
           // Logs after the job, never in parallel: a job read as finished then has all its lines, so a
           // client tailing until the end cannot miss the last ones.
           const lines = await deps.jobLogs.list(job.id, { after: query.after, limit: LOG_PAGE_LINES });
@@ -138,7 +136,7 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         method: 'post',
         path: '/apps/:appId/jobs/:jobId/cancel',
         operationId: 'cancelJob',
-        access: { kind: 'app', capability: 'cancel_job', own: 'matrix' },
+        access: { kind: 'app', capability: 'cancel_job', item: jobItem(deps.jobs), own: 'matrix' },
         summary: 'Cancel a queued job at once, or stop a running one (its process group is killed)',
         description:
           'Members cancel jobs they started; config_manager and app_admin cancel any job of the app. ' +
@@ -146,14 +144,9 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         request: { params: jobParams },
         responses: { 200: dataResponse(jobSchema, 'The job after the request') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'invalid_transition'],
-        handler: async ({ params, request }) => {
-          const caller = await callerOf(deps.access, request);
-          await deps.access.authorize(caller, params.appId, 'read_app');
-          const job = await jobOfApp(deps.jobs, params.appId, params.jobId);
-          const isOwner = job.createdBy !== null && job.createdBy === actorOf(caller).id;
-          await deps.access.authorize(caller, params.appId, 'cancel_job', isOwner);
+        handler: async ({ params, actor, item: job }) => {
           const after = await deps.producer.requestCancel(job.id);
-          await auditJob(deps, params.appId, actorOf(caller), 'job.cancel_requested', after, job);
+          await auditJob(deps, params.appId, actor, 'job.cancel_requested', after, job);
           return ok(jobView(after));
         },
       }),
@@ -169,13 +162,11 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }), body: validateBody },
         responses: { 202: dataResponse(z.object({ job: jobSchema }), 'The queued validation job') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'validation_error'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'submit_changeset');
+        handler: async ({ body, app, actor }) => {
           if ((body.ref === undefined) === (body.commit_sha === undefined))
             throw new ValidationError('Give exactly one of ref and commit_sha', {
               fields: ['ref', 'commit_sha'],
             });
-          const app = await requireApp(deps.apps, params.appId);
           const commitSha = await resolveRevision(
             deps.git,
             app.repoPath,
@@ -186,10 +177,10 @@ export function jobsModule(deps: JobsModuleDependencies): ApiModule {
             appId: app.id,
             commitSha,
             entity: { type: 'app', id: app.id },
-            createdBy: actorOf(caller).id,
+            createdBy: actor.id,
             oneOff: true,
           });
-          await auditJob(deps, app.id, actorOf(caller), 'job.validation_requested', job, null);
+          await auditJob(deps, app.id, actor, 'job.validation_requested', job, null);
           return accepted({ job: jobView(job) });
         },
       }),

@@ -1,4 +1,3 @@
-import type { AccessControl } from '@conman/auth';
 import {
   inTransaction,
   type AuditLog,
@@ -7,7 +6,6 @@ import {
 } from '@conman/db';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { ok } from '../../platform/replies';
-import { userCallerOf } from '../auth/caller';
 import {
   notificationPreferencesBody,
   notificationPreferencesSchema,
@@ -18,7 +16,6 @@ import {
 export interface MeModuleDependencies {
   /** For `inTransaction`: the change and its audit event commit together. */
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   memberships: MembershipsRepository;
   preferences: NotificationPreferencesRepository;
   audit: AuditLog;
@@ -38,8 +35,7 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         summary: 'The signed-in user and their app roles',
         responses: { 200: dataResponse(profileSchema, 'The profile') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ request }) => {
-          const { user } = await userCallerOf(deps.access, request);
+        handler: async ({ caller: { user } }) => {
           const memberships = await deps.memberships.listForUser(user.id);
           return ok({
             ...userView(user),
@@ -58,8 +54,7 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         summary: 'Whether the signed-in user receives notification emails',
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ request }) => {
-          const { user } = await userCallerOf(deps.access, request);
+        handler: async ({ caller: { user } }) => {
           const preferences = await deps.preferences.get(user.id);
           return ok({ email_enabled: preferences.emailEnabled });
         },
@@ -73,8 +68,7 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         request: { body: notificationPreferencesBody },
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The updated preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ request, body }) => {
-          const { user } = await userCallerOf(deps.access, request);
+        handler: async ({ caller: { user }, body }) => {
           const updated = await inTransaction(deps.client, async (session) => {
             const before = await deps.preferences.get(user.id, { session });
             const after = await deps.preferences.set(user.id, body.email_enabled, { session });

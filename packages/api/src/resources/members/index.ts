@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { NotFoundError, ROLES, type AppMembership, type User } from '@conman/core';
-import type { AccessControl, RoleResolver } from '@conman/auth';
+import type { RoleResolver } from '@conman/auth';
 import { inTransaction, type AuditLog, type MembershipsRepository, type UsersRepository } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok, paginated } from '../../platform/replies';
 import { paginationQuery } from '../../platform/pagination';
-import { actorOf, authorizedCaller } from '../auth/caller';
 
 export interface MembersModuleDependencies {
   /** For `inTransaction`: the change and its audit event commit together. */
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   roles: RoleResolver;
   memberships: MembershipsRepository;
   users: UsersRepository;
@@ -64,8 +62,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         request: { params: z.object({ appId: objectId }), query: paginationQuery },
         responses: { 200: pageResponse(memberSchema, 'A page of members') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, query, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+        handler: async ({ params, query }) => {
           const memberships = await deps.memberships.listForApp(params.appId);
           const window = memberships.slice((query.page - 1) * query.limit, query.page * query.limit);
           const users = new Map(
@@ -87,8 +84,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         request: { params: memberParams, body: z.strictObject({ role: z.enum(ROLES) }) },
         responses: { 200: dataResponse(memberSchema, 'The member with the new role') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params, body, actor }) => {
           await inTransaction(deps.client, async (session) => {
             const before = await deps.memberships.find(params.appId, params.userId, { session });
             const after = await deps.memberships.changeRole(params.appId, params.userId, body.role, {
@@ -98,7 +94,7 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'membership',
                 entityId: after.id,
                 action: 'membership.role_changed',
@@ -121,15 +117,14 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         request: { params: memberParams },
         responses: { 204: emptyResponse('The member is removed') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'manage_app');
+        handler: async ({ params, actor }) => {
           await inTransaction(deps.client, async (session) => {
             const removed = await deps.memberships.remove(params.appId, params.userId, { session });
             if (!removed) throw new NotFoundError('Member not found');
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'membership',
                 entityId: removed.id,
                 action: 'membership.removed',

@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '@conman/core';
 import { inTransaction } from '@conman/db';
-import type { AccessControl } from '@conman/auth';
 import type { AuditLog, ChangesetsRepository, QueueCounters } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
-import { actorOf, authorizedCaller } from '../auth/caller';
 import { changesetSchema, changesetView } from '../changesets/schemas';
 
 export interface QueueModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
-  access: AccessControl;
   changesets: ChangesetsRepository;
   queueCounters: QueueCounters;
   audit: AuditLog;
@@ -34,8 +31,7 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         request: { params: appParams },
         responses: { 200: dataResponse(z.array(changesetSchema), 'The queue, first position first') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, request }) => {
-          await authorizedCaller(deps.access, request, params.appId, 'read_app');
+        handler: async ({ params }) => {
           return ok((await deps.changesets.listQueued(params.appId)).map(changesetView));
         },
       }),
@@ -51,8 +47,7 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         },
         responses: { 200: dataResponse(z.array(changesetSchema), 'The queue in its new order') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-        handler: async ({ params, body, request }) => {
-          const caller = await authorizedCaller(deps.access, request, params.appId, 'assemble_release');
+        handler: async ({ params, body, actor }) => {
           const ids = body.changeset_ids;
           if (new Set(ids).size !== ids.length) throw new ValidationError('A changeset id is listed twice');
           const queue = await inTransaction(deps.client, async (session) => {
@@ -69,7 +64,7 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
             await deps.audit.record(
               {
                 appId: params.appId,
-                actor: actorOf(caller),
+                actor,
                 entityType: 'queue',
                 entityId: params.appId,
                 action: 'queue.reordered',

@@ -12,7 +12,7 @@ import {
 } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type Route } from '../../platform/route';
-import { appAccess, editAccess, type WorkspacesModuleDependencies } from './context';
+import { editAccess, workspaceActor, type WorkspacesModuleDependencies } from './context';
 import type { WorkingStateChange } from './service';
 import {
   commitShaSchema,
@@ -22,7 +22,6 @@ import {
   workspaceParams,
 } from './schemas';
 
-const EDIT = { kind: 'app', capability: 'edit_own_workspace', own: 'author_or_app_admin' } as const;
 // Bounded here so zod refuses absurd input before the guardrails run; the exact rules are in core.
 const pathField = z.string().max(8192);
 const EDIT_ERRORS = ['unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large'] as const;
@@ -50,6 +49,7 @@ function stateView(change: WorkingStateChange) {
 /** GET/PUT/DELETE A/workspaces/:wsId/files and POST .../files/move (paths travel in query or body, SPEC §3). */
 export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
   const { service } = deps;
+  const EDIT = editAccess(service);
   return [
     defineRoute({
       method: 'get',
@@ -63,9 +63,8 @@ export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(fileSchema, 'The file') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, query, request }) => {
+      handler: async ({ params, query, app }) => {
         const path = validateRepoPath(query.path);
-        const { app } = await appAccess(deps, request, params.appId);
         const blob = await service.readFile(app, params.wsId, path);
         return ok({
           path,
@@ -93,10 +92,10 @@ export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(workingStateSchema, 'The working state after the write') },
       errors: [...EDIT_ERRORS],
-      handler: async ({ params, body, request }) => {
+      handler: async ({ body, app, item: workspace, ...grant }) => {
         validateRepoPath(body.path);
         const content = decodeContent(body.content, body.encoding);
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+        const actor = workspaceActor(grant);
         const path = editablePath(app, body.path);
         assertFileSize(content.length, app.settings.file_size_limit_bytes);
         const change = await service.edit(app, workspace, actor, {
@@ -120,9 +119,9 @@ export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(workingStateSchema, 'The working state after the delete') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, query, request }) => {
+      handler: async ({ query, app, item: workspace, ...grant }) => {
         validateRepoPath(query.path);
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+        const actor = workspaceActor(grant);
         const path = editablePath(app, query.path);
         const change = await service.edit(app, workspace, actor, {
           action: 'delete',
@@ -145,10 +144,10 @@ export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(workingStateSchema, 'The working state after the move') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
+      handler: async ({ body, app, item: workspace, ...grant }) => {
         validateRepoPath(body.from);
         validateRepoPath(body.to);
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+        const actor = workspaceActor(grant);
         const from = editablePath(app, body.from);
         const to = editablePath(app, body.to);
         if (from === to) throw new ConflictError('from and to are the same path', { path: to });

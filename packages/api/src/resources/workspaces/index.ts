@@ -7,7 +7,7 @@ import { workspaceRoutes } from './workspaces';
 export type { WorkspacesModuleDependencies } from './context';
 export {
   WorkspaceService,
-  type HeadMovedListener,
+  type WorkspaceListeners,
   type WorkspaceActor,
   type WorkspaceServiceDependencies,
 } from './service';

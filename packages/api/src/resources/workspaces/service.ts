@@ -1,6 +1,5 @@
 import {
   ConflictError,
-  ForbiddenError,
   NotFoundError,
   autosaveRef,
   slugify,
@@ -24,6 +23,7 @@ import {
   type UsersRepository,
   type WorkspaceUpdate,
   type WorkspacesRepository,
+  type ClientSession,
 } from '@conman/db';
 import { GitNotFoundError, MergeConflictError, RefConflictError, type GitAdapter } from '@conman/git';
 import { NO_DEPLOYMENTS, integrationHead, resolveBaseline, type CanonicalReleaseSource } from './baseline';
@@ -32,8 +32,13 @@ import { squashOnto } from './working-state';
 
 type DbClient = Parameters<typeof inTransaction>[0];
 
-/** Called after a checkpoint or sync-integration moved a workspace's branch head (SPEC §6.3 revisions). */
-export type HeadMovedListener = (workspace: Workspace, newHeadSha: string) => Promise<void>;
+/** What changesets need to hear from workspaces (docs/changesets.md "Revisions"). */
+export interface WorkspaceListeners {
+  /** A checkpoint or sync moved the branch head. */
+  headMoved(workspace: Workspace, newHeadSha: string): Promise<void>;
+  /** An edit changed the working state. */
+  edited(app: App, workspace: Workspace, actor: AuditActor): Promise<void>;
+}
 
 /** Who acts on a workspace: the audit identity, the owner identity and the commit signature. */
 export interface WorkspaceActor {
@@ -42,7 +47,6 @@ export interface WorkspaceActor {
   ownerId: string;
   ownerSlug: string;
   signature: GitSignature;
-  isAppAdmin: boolean;
 }
 
 export interface WorkspaceServiceDependencies {
@@ -53,7 +57,8 @@ export interface WorkspaceServiceDependencies {
   audit: AuditLog;
   apps: AppsRepository;
   releases?: CanonicalReleaseSource;
-  onHeadMoved?: HeadMovedListener;
+  /** Read at each event: the listeners (changesets) are built after the workspace service. */
+  listeners?: () => WorkspaceListeners;
 }
 
 /** Both refs of a workspace as Git holds them right now. */
@@ -128,13 +133,10 @@ function staleWorkingState(expected: string | null, actual: string | null): Conf
  * workspace additionally queue in-process so they do not burn CAS attempts on each other.
  */
 export class WorkspaceService {
-  /** Set by the composition (changesets) to create a revision when a head moves. */
-  onHeadMoved: HeadMovedListener | undefined;
   private readonly lock = new KeyedLock();
   private readonly releases: CanonicalReleaseSource;
 
   constructor(private readonly deps: WorkspaceServiceDependencies) {
-    this.onHeadMoved = deps.onHeadMoved;
     this.releases = deps.releases ?? NO_DEPLOYMENTS;
   }
 
@@ -222,11 +224,6 @@ export class WorkspaceService {
   }
 
   /** 403 unless the actor owns the workspace or is an app_admin. */
-  assertCanModify(workspace: Workspace, actor: WorkspaceActor): void {
-    if (workspace.ownerId !== actor.ownerId && !actor.isAppAdmin)
-      throw new ForbiddenError('Only the owner or an app_admin can modify this workspace');
-  }
-
   // --- creating and settings
 
   /** Another workspace of the actor with a title: branch `ws/<user>/<app>-<n>`. */
@@ -382,11 +379,19 @@ export class WorkspaceService {
       }
       throw new ConflictError('The workspace kept changing concurrently; retry the edit');
     });
-    await this.record(app, actor.audit, workspace.id, EDIT_ACTIONS[request.action], {
-      before: { working_sha: workingOf(result.before) },
-      after: { working_sha: workingOf(result.after), paths: request.paths },
-      gitSha: result.after.autosave,
+    await inTransaction(this.deps.client, async (session) => {
+      await this.addEditor(workspace, actor.audit, session);
+      await this.deps.audit.record(
+        {
+          ...this.auditBase(app, actor.audit, workspace.id, EDIT_ACTIONS[request.action]),
+          before: { working_sha: workingOf(result.before) },
+          after: { working_sha: workingOf(result.after), paths: request.paths },
+          gitSha: result.after.autosave,
+        },
+        session,
+      );
     });
+    await this.deps.listeners?.().edited(app, workspace, actor.audit);
     return { workspace: withRefs(workspace, result.after), commit: result.after.autosave };
   }
 
@@ -454,6 +459,7 @@ export class WorkspaceService {
     const committed = moved.head !== moved.before.head;
     await inTransaction(this.deps.client, async (session) => {
       await this.deps.workspaces.update(workspace.id, { headSha: moved.head, workingSha: null }, { session });
+      await this.addEditor(workspace, actor, session);
       await this.deps.audit.record(
         {
           ...this.auditBase(app, actor, workspace.id, 'workspace.committed'),
@@ -482,7 +488,7 @@ export class WorkspaceService {
       actor.signature,
     );
     const { workspace: current } = await this.load(app, workspace.id);
-    if (committed) await this.onHeadMoved?.(current, current.headSha);
+    if (committed) await this.deps.listeners?.().headMoved(current, current.headSha);
     return { workspace: current, committed };
   }
 
@@ -560,7 +566,7 @@ export class WorkspaceService {
       { baseRefType: 'integration_head', baseRefValue: app.integrationBranch, baseSha: outcome.integration },
       { strategy: outcome.strategy },
     );
-    await this.onHeadMoved?.(updated, updated.headSha);
+    await this.deps.listeners?.().headMoved(updated, updated.headSha);
     return { workspace: updated, strategy: outcome.strategy };
   }
 
@@ -627,11 +633,14 @@ export class WorkspaceService {
   ): Promise<Workspace> {
     const after: RefState = { head, autosave };
     const updated = await inTransaction(this.deps.client, async (session) => {
+      // A reset forgets who wrote to the workspace; a sync writes commits of its own.
+      const editors = action === 'workspace.reset' ? { editorIds: [] } : {};
       const result = await this.deps.workspaces.update(
         workspace.id,
-        { ...base, headSha: head, workingSha: workingOf(after) },
+        { ...base, ...editors, headSha: head, workingSha: workingOf(after) },
         { session },
       );
+      if (action !== 'workspace.reset') await this.addEditor(workspace, actor, session);
       if (!result) throw new NotFoundError('Workspace not found');
       await this.deps.audit.record(
         {
@@ -692,6 +701,12 @@ export class WorkspaceService {
     return serviceAccountSignature(actor.id);
   }
 
+  /** Remembers who wrote to the workspace, for the four-eyes rule (once per person). */
+  private async addEditor(workspace: Workspace, actor: AuditActor, session: ClientSession): Promise<void> {
+    if (!workspace.editorIds.includes(actor.id))
+      await this.deps.workspaces.addEditor(workspace.id, actor.id, { session });
+  }
+
   private auditBase(
     app: App,
     actor: AuditActor,
@@ -699,21 +714,6 @@ export class WorkspaceService {
     action: string,
   ): Pick<AuditRecord, 'appId' | 'actor' | 'entityType' | 'entityId' | 'action'> {
     return { appId: app.id, actor, entityType: 'workspace', entityId: workspaceId, action };
-  }
-
-  private async record(
-    app: App,
-    actor: AuditActor,
-    workspaceId: string,
-    action: string,
-    fields: Pick<AuditRecord, 'before' | 'after' | 'gitSha'>,
-  ): Promise<void> {
-    await inTransaction(this.deps.client, async (session) => {
-      await this.deps.audit.record(
-        { ...this.auditBase(app, actor, workspaceId, action), ...fields },
-        session,
-      );
-    });
   }
 }
 

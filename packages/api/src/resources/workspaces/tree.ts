@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validateRepoDirectory } from '@conman/core';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type Route } from '../../platform/route';
-import { appAccess, type WorkspacesModuleDependencies } from './context';
+import type { WorkspacesModuleDependencies } from './context';
 import { treeSchema, workspaceParams } from './schemas';
 
 const flag = z
@@ -25,9 +25,8 @@ export function treeRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(treeSchema, 'The entries under the path') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, query, request }) => {
+      handler: async ({ params, query, app }) => {
         const path = validateRepoDirectory(query.path);
-        const { app } = await appAccess(deps, request, params.appId);
         const tree = await deps.service.tree(app, params.wsId, path, query.recursive);
         return ok({
           path,

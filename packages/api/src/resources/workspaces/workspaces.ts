@@ -3,17 +3,17 @@ import { COMMIT_MODES, ValidationError } from '@conman/core';
 import { paginationQuery, pageWindow } from '../../platform/pagination';
 import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
-import { appAccess, editAccess, type WorkspacesModuleDependencies } from './context';
+import { editAccess, workspaceActor, type WorkspacesModuleDependencies } from './context';
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
 import { multiLineText, singleLineText } from '../../platform/common-schemas';
 
 const title = singleLineText(200);
 const commitMode = z.enum(COMMIT_MODES);
-const EDIT = { kind: 'app', capability: 'edit_own_workspace', own: 'author_or_app_admin' } as const;
 
 /** Workspace records: list (with the default created on first use), create, read, settings, reset, sync, checkpoints. */
 export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
   const { service } = deps;
+  const EDIT = editAccess(service);
   return [
     defineRoute({
       method: 'get',
@@ -24,8 +24,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       request: { params: appParams, query: paginationQuery },
       responses: { 200: pageResponse(workspaceSchema, 'A page of workspaces, oldest first') },
       errors: ['unauthorized', 'not_found', 'conflict'],
-      handler: async ({ params, query, request }) => {
-        const { app, actor } = await appAccess(deps, request, params.appId, 'edit_own_workspace');
+      handler: async ({ query, app, ...grant }) => {
+        const actor = workspaceActor(grant);
         const all = await service.listOwn(app, actor);
         const { skip, limit } = pageWindow(query);
         return paginated(all.slice(skip, skip + limit).map(workspaceView), {
@@ -44,8 +44,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       request: { params: appParams, body: z.strictObject({ title }) },
       responses: { 201: dataResponse(workspaceSchema, 'The new workspace') },
       errors: ['unauthorized', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
-        const { app, actor } = await appAccess(deps, request, params.appId, 'edit_own_workspace');
+      handler: async ({ body, app, ...grant }) => {
+        const actor = workspaceActor(grant);
         return created(workspaceView(await service.create(app, actor, body.title)));
       },
     }),
@@ -58,8 +58,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       request: { params: workspaceParams },
       responses: { 200: dataResponse(workspaceSchema, 'The workspace') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
-        const { app } = await appAccess(deps, request, params.appId);
+      handler: async ({ params, app }) => {
         return ok(workspaceView((await service.load(app, params.wsId)).workspace));
       },
     }),
@@ -75,10 +74,10 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       },
       responses: { 200: dataResponse(workspaceSchema, 'The workspace after the change') },
       errors: ['unauthorized', 'forbidden', 'not_found'],
-      handler: async ({ params, body, request }) => {
+      handler: async ({ body, app, item: workspace, ...grant }) => {
         if (body.title === undefined && body.commit_mode === undefined)
           throw new ValidationError('Send title or commit_mode');
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+        const actor = workspaceActor(grant);
         const updated = await service.updateSettings(app, workspace, actor, {
           ...(body.title !== undefined && { title: body.title }),
           ...(body.commit_mode !== undefined && { commitMode: body.commit_mode }),
@@ -95,8 +94,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       request: { params: workspaceParams },
       responses: { 200: dataResponse(workspaceSchema, 'The workspace after the reset') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, request }) => {
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+      handler: async ({ app, item: workspace, ...grant }) => {
+        const actor = workspaceActor(grant);
         return ok(workspaceView(await service.reset(app, workspace, actor)));
       },
     }),
@@ -115,8 +114,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
         ),
       },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, request }) => {
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+      handler: async ({ app, item: workspace, ...grant }) => {
+        const actor = workspaceActor(grant);
         const result = await service.syncIntegration(app, workspace, actor);
         return ok({ workspace: workspaceView(result.workspace), strategy: result.strategy });
       },
@@ -138,8 +137,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
         ),
       },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
-      handler: async ({ params, body, request }) => {
-        const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+      handler: async ({ body, app, item: workspace, ...grant }) => {
+        const actor = workspaceActor(grant);
         const result = await service.checkpoint(app, workspace, actor, body.message);
         return ok({ workspace: workspaceView(result.workspace), committed: result.committed });
       },
