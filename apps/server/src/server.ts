@@ -4,6 +4,7 @@ import type { ConmanConfig, Logger } from '@conman/core';
 import { JobStore, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
+  answerClientErrorsWithEnvelope,
   conmanModules,
   createApiApp,
   createAccessGuard,
@@ -96,6 +97,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   });
 
   const server = app.listen(config.http.port, config.http.host);
+  answerClientErrorsWithEnvelope(server);
   await once(server, 'listening');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;

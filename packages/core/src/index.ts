@@ -34,3 +34,5 @@ export {
   type FileChange as SemanticFileChange,
 } from './semantic-diff';
 export * from './analyzer';
+export * from './text-safety';
+export * from './git-reserved-names';

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core';
 import { issueApiKey } from '@conman/auth';
 import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
-import { objectId } from '../../platform/common-schemas';
 import { created, noContent, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
+import { objectId, singleLineText } from '../../platform/common-schemas';
 
 export interface ApiKeysModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
@@ -56,7 +56,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         request: {
           params: z.object({ appId: objectId }),
           body: z.strictObject({
-            name: z.string().trim().min(1).max(100),
+            name: singleLineText(100),
             role: z.enum(ROLES),
             expires_at: z.iso.datetime().optional(),
           }),

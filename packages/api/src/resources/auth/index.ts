@@ -3,6 +3,7 @@ import type { RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
 import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
+import { recordedClientIp, recordedHeader } from '../../platform/recorded-headers';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
@@ -44,10 +45,10 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
             { rule: limits.perIp, subject: clientIp },
             { rule: limits.perEmail, subject: normalizeEmail(body.email) },
           ]);
-          const userAgent = request.get('user-agent');
+          const userAgent = recordedHeader(request, 'user-agent');
           try {
             const { token, user, session } = await deps.sessionService.login(body.email, body.password, {
-              clientIp,
+              clientIp: recordedClientIp(request) ?? clientIp,
               ...(userAgent !== undefined && { userAgent }),
             });
             return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });

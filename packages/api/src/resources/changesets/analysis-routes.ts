@@ -6,6 +6,7 @@ import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
+import { multiLineText } from '../../platform/common-schemas';
 
 const findingSchema = z.object({
   file_path: z.string(),
@@ -98,7 +99,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       summary: 'Ask a question about the current revision',
       request: {
         params: changesetParams,
-        body: z.strictObject({ message: z.string().trim().min(1).max(4000) }),
+        body: z.strictObject({ message: multiLineText(4000) }),
       },
       responses: { 200: dataResponse(chatAnswerSchema, 'The answer') },
       errors: ['unauthorized', 'not_found', 'conflict'],

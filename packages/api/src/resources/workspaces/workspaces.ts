@@ -5,8 +5,9 @@ import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
 import { editAccess, workspaceActor, type WorkspacesModuleDependencies } from './context';
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
+import { multiLineText, singleLineText } from '../../platform/common-schemas';
 
-const title = z.string().trim().min(1).max(200);
+const title = singleLineText(200);
 const commitMode = z.enum(COMMIT_MODES);
 
 /** Workspace records: list (with the default created on first use), create, read, settings, reset, sync, checkpoints. */
@@ -127,7 +128,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       summary: 'Commit the working state as one commit on the workspace branch',
       request: {
         params: workspaceParams,
-        body: z.strictObject({ message: z.string().trim().min(1).max(5000) }),
+        body: z.strictObject({ message: multiLineText(5000) }),
       },
       responses: {
         200: dataResponse(
