@@ -32,3 +32,4 @@ export {
   type FileChange as SemanticFileChange,
 } from './semantic-diff';
 export * from './analyzer';
+export * from './structured-limits';
