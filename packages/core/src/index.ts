@@ -33,3 +33,4 @@ export {
 } from './semantic-diff';
 export * from './analyzer';
 export * from './structured-limits';
+export * from './linear-regexp';
