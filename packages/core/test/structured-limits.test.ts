@@ -1,6 +1,8 @@
 import {
   STRUCTURED_LIMITS,
   analyzeChangeset,
+  blockedPathMatcher,
+  globProblem,
   bracketNestingDepth,
   computeSemanticDiff,
   parseJsonWithinLimits,
@@ -107,5 +109,24 @@ describe('semantic diff and analyzer on content past the limits', () => {
     const differences = compareValues(wrap(10_000, 1), wrap(10_000, 2));
     expect(differences).toHaveLength(1);
     expect(differences[0]?.pointer.split('/').length).toBe(STRUCTURED_LIMITS.maxDepth + 1);
+  });
+});
+
+describe('settings globs', () => {
+  it('are refused when saved if too long, too wild or malformed, with the reason', () => {
+    expect(globProblem('config/**/*.{json,yaml}')).toBeNull();
+    expect(globProblem(`${'a'.repeat(300)}`)).toMatch(/longer than 256 characters/);
+    expect(globProblem('*a*a*a*a*a*a*a')).toMatch(/more than 6 wildcards/);
+    expect(globProblem('+(a|aa)+(b)')).toBeNull();
+    expect(globProblem('x/(')).toMatch(/does not compile/);
+  });
+
+  it('match hostile paths in linear time, and a stored unusable glob blocks every path', () => {
+    const hostileGlob = '*(a|aa)*(a|aa)*(a|aa)+(a|aa)b';
+    const started = performance.now();
+    expect(blockedPathMatcher([hostileGlob])('a'.repeat(4096))).toBeNull();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(blockedPathMatcher(['ok/**', '{unclosed'])('anything.json')).toBe('{unclosed');
+    expect(blockedPathMatcher(['.github/**'])('.github/workflows/x.yml')).toBe('.github/**');
   });
 });
