@@ -17,6 +17,11 @@ export class LinearRegExp {
     this.compiled = RE2JS.compile(source, options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   }
 
+  /** Like `RegExp`: ajv, for one, caches compiled patterns by this string. */
+  toString(): string {
+    return `/${this.source}/`;
+  }
+
   test(text: string): boolean {
     return this.compiled.test(text);
   }

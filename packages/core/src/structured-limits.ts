@@ -17,10 +17,10 @@ import {
 export const STRUCTURED_LIMITS = {
   /** Deepest nesting of objects/arrays (real configuration stays far below). */
   maxDepth: 64,
-  /** Largest file (UTF-16 code units) parsed into a value. */
-  maxLength: 2 * 1024 * 1024,
+  /** Largest file (UTF-16 code units) parsed into a value: above the default file size limit (5 MiB). */
+  maxLength: 8 * 1024 * 1024,
   /** Most nodes in one document (YAML AST nodes, or values after aliases are resolved). */
-  maxNodes: 200_000,
+  maxNodes: 500_000,
   /** Alias resolutions a YAML document may cost (yaml's `maxAliasCount`). */
   maxAliasCount: 1000,
 } as const;
