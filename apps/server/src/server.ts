@@ -4,6 +4,7 @@ import type { ConmanConfig, Logger } from '@conman/core';
 import { JobStore, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
+  AnalysisPool,
   conmanModules,
   createApiApp,
   createConmanServices,
@@ -59,6 +60,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   });
   await cacheInvalidation.start();
 
+  // Semantic diffs and analyses of member content run in worker threads within a budget.
+  const analysis = new AnalysisPool({ budgetMs: config.analysis.budgetMs });
   const context: ConmanApiContext = {
     mongo,
     redis,
@@ -73,6 +76,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     rateLimitPrefix: `${config.redis.prefix}:rl`,
     cacheInvalidation,
     ai: config.ai,
+    analysis,
   };
   const app = createApiApp({
     logger,
@@ -108,7 +112,13 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       clearTimeout(force);
       await jobQueues.close().catch(() => undefined);
       bullConnection.disconnect();
-      await Promise.allSettled([mongo.close(), redis.quit(), cacheInvalidation.close(), git.close()]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit(),
+        cacheInvalidation.close(),
+        git.close(),
+        analysis.close(),
+      ]);
     },
   };
 }

@@ -97,4 +97,8 @@ export {
   DEFAULT_AI_TIMEOUT_MS,
   type ChangesetAssistant,
   type ChangesetAssistantOptions,
+  AnalysisPool,
+  inlineAnalysis,
+  type AnalysisRunner,
+  type AnalysisPoolOptions,
 } from './ai';

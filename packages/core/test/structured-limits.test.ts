@@ -9,6 +9,7 @@ import {
   parseYamlWithinLimits,
   valueBreach,
 } from '../src';
+import { compareValues } from '../src/semantic-diff/compare';
 
 const nestedJson = (depth: number, leaf = '1') => `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
 
@@ -99,8 +100,7 @@ describe('semantic diff and analyzer on content past the limits', () => {
     );
   });
 
-  it('compare values deeper than the limit as one modification of the deepest subtree', async () => {
-    const { compareValues } = await import('../src/semantic-diff/compare');
+  it('compare values deeper than the limit as one modification of the deepest subtree', () => {
     const wrap = (depth: number, leaf: unknown) => {
       let value: unknown = leaf;
       for (let level = 0; level < depth; level += 1) value = { a: value };
