@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   PayloadTooLargeError,
@@ -45,12 +44,9 @@ parentPort.on('message', (task) => {
 });
 `;
 
-/** `@conman/core`'s built entry (its package `main`), also when this file runs from source under jest. */
+/** `@conman/core`'s built entry, as this process resolves it. */
 function coreEntry(): string {
-  const require = createRequire(__filename);
-  const packageJson = require.resolve('@conman/core/package.json');
-  const { main } = require(packageJson) as { main: string };
-  return path.join(path.dirname(packageJson), main);
+  return createRequire(__filename).resolve('@conman/core');
 }
 
 function tooLarge(reason: 'time_budget' | 'memory' | 'crash', budgetMs: number): PayloadTooLargeError {

@@ -78,7 +78,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       summary: 'Summary and findings for the current revision (built-in analyzer, model when configured)',
       request: { params: changesetParams },
       responses: { 200: dataResponse(analysisSchema, 'The analysis') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ params, request }) => {
         const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
         const app = await loadApp(deps, params.appId);
@@ -103,7 +103,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
         body: z.strictObject({ message: z.string().trim().min(1).max(4000) }),
       },
       responses: { 200: dataResponse(chatAnswerSchema, 'The answer') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ params, body, request }) => {
         const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
         const app = await loadApp(deps, params.appId);

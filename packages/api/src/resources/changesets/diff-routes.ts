@@ -77,7 +77,7 @@ export function diffRoutes(deps: ChangesetsModuleDependencies) {
       responses: {
         200: dataResponse(z.union([rawDiffSchema, semanticDiffSchema]), 'The diff (shape depends on mode)'),
       },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ params, query, request }) => {
         const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
         const app = await loadApp(deps, params.appId);
