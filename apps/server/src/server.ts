@@ -5,6 +5,7 @@ import { JobStore, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db
 import { createGitAdapterForConfig } from '@conman/git';
 import {
   answerClientErrorsWithEnvelope,
+  AnalysisPool,
   conmanModules,
   createApiApp,
   createAccessGuard,
@@ -63,6 +64,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   });
   await cacheInvalidation.start();
 
+  // Semantic diffs and analyses of member content run in worker threads within a budget.
+  const analysis = new AnalysisPool({ budgetMs: config.analysis.budgetMs });
   const context: ConmanApiContext = {
     mongo,
     redis,
@@ -77,6 +80,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     rateLimitPrefix: `${config.redis.prefix}:rl`,
     cacheInvalidation,
     ai: config.ai,
+    analysis,
   };
   const services = createConmanServices(context);
   const app = createApiApp({
@@ -115,7 +119,13 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       clearTimeout(force);
       await jobQueues.close().catch(() => undefined);
       bullConnection.disconnect();
-      await Promise.allSettled([mongo.close(), redis.quit(), cacheInvalidation.close(), git.close()]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit(),
+        cacheInvalidation.close(),
+        git.close(),
+        analysis.close(),
+      ]);
     },
   };
 }

@@ -52,7 +52,7 @@ import {
   type ChangesetsModuleDependencies,
 } from './resources/changesets';
 import { queueModule } from './resources/queue';
-import { createChangesetAssistant } from './ai';
+import { createChangesetAssistant, inlineAnalysis, type AnalysisRunner } from './ai';
 
 type Limits = { perIp: RateLimitRule; perEmail: RateLimitRule };
 
@@ -84,6 +84,11 @@ export interface ConmanApiContext {
   cacheInvalidation?: CacheInvalidationBus;
   /** CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (SPEC §6.13). */
   ai?: { baseUrl?: string | undefined; apiKey?: string | undefined; model?: string | undefined };
+  /**
+   * Runs semantic diffs and the built-in analyzer of member content: the server's `AnalysisPool`
+   * (worker threads, CONMAN_ANALYSIS_BUDGET_MS); on the calling thread when absent (tests).
+   */
+  analysis?: AnalysisRunner;
 }
 
 /** The repositories and services behind the modules, exposed so callers (tests, tools) can use them. */
@@ -213,11 +218,13 @@ function changesetDependencies(
     git: context.git,
     audit: services.audit,
     workspaces: services.workspaceService,
+    analysis: context.analysis ?? inlineAnalysis,
     assistant: createChangesetAssistant({
       ...(context.ai?.baseUrl !== undefined && { baseUrl: context.ai.baseUrl }),
       ...(context.ai?.apiKey !== undefined && { apiKey: context.ai.apiKey }),
       ...(context.ai?.model !== undefined && { model: context.ai.model }),
       logger: context.logger,
+      builtinAnalyzer: (analysisContext) => (context.analysis ?? inlineAnalysis).analyze(analysisContext),
     }),
     logger: context.logger,
   };

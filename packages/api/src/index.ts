@@ -101,4 +101,8 @@ export {
   DEFAULT_AI_TIMEOUT_MS,
   type ChangesetAssistant,
   type ChangesetAssistantOptions,
+  AnalysisPool,
+  inlineAnalysis,
+  type AnalysisRunner,
+  type AnalysisPoolOptions,
 } from './ai';

@@ -81,6 +81,7 @@ export const configEnvSchema = z.object({
   CONMAN_AI_API_KEY: optionalText,
   CONMAN_AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   CONMAN_AI_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+  CONMAN_ANALYSIS_BUDGET_MS: positiveInt.max(300_000).default(10_000),
   CONMAN_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONMAN_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
   CONMAN_CORS_ORIGINS: z.string().default(''),
@@ -146,6 +147,8 @@ export interface ConmanConfig {
   mail: { smtpUrl: string | undefined; from: string };
   tempUrlDomain: string;
   ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
+  /** Time budget of one semantic diff or built-in analysis (run off the event loop, docs/security.md). */
+  analysis: { budgetMs: number };
   logLevel: (typeof LOG_LEVELS)[number];
   rateLimit: { windowSeconds: number; maxPerIp: number; maxPerEmail: number };
   workerConcurrency: Record<JobFamily, number>;
@@ -254,6 +257,7 @@ export function parseConfig(
       model: values.CONMAN_AI_MODEL,
       timeoutMs: values.CONMAN_AI_TIMEOUT_MS,
     },
+    analysis: { budgetMs: values.CONMAN_ANALYSIS_BUDGET_MS },
     logLevel: values.CONMAN_LOG_LEVEL,
     rateLimit: {
       windowSeconds: values.CONMAN_RATE_LIMIT_WINDOW_SECONDS,

@@ -22,9 +22,11 @@ export {
   computeSemanticDiff,
   classifyPath,
   DEFAULT_SEMANTIC_DIFF_RULES,
+  globComplexityProblem,
   globToRegExp,
   matchesGlob,
   MAX_GLOB_LENGTH,
+  MAX_GLOB_WILDCARDS,
   type SemanticConfigType,
   type SemanticOperation,
   type SemanticChange,
@@ -36,3 +38,5 @@ export {
 export * from './analyzer';
 export * from './text-safety';
 export * from './git-reserved-names';
+export * from './structured-limits';
+export * from './linear-regexp';

@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from './errors';
 import { gitReservedName } from './git-reserved-names';
 import { isWellFormedText, unsafeTextReason } from './text-safety';
+import { globToRegExp, matchesGlob } from './semantic-diff/glob';
 
 /**
  * Guardrails of SPEC §5.4 for repository paths and file content, pure so every layer (API, jobs,
@@ -69,10 +69,14 @@ export function validateRepoDirectory(path: string | undefined): string {
   return validateRepoPath(path.endsWith('/') ? path.slice(0, -1) : path);
 }
 
-/** A matcher for an app's `blocked_paths` globs (dotfiles matched too, so `.github/**` works). */
+/**
+ * A matcher for an app's `blocked_paths` globs, in linear time (`matchesGlob`; `*` and `**` match
+ * dotfiles, so `.github/**` works). Settings refuse a glob it cannot compile; one stored before that
+ * check blocks every path (a guardrail fails closed) until an app admin fixes it.
+ */
 export function blockedPathMatcher(globs: readonly string[]): (path: string) => string | null {
-  const matchers = globs.map((glob) => ({ glob, test: picomatch(glob, { dot: true }) }));
-  return (path) => matchers.find((matcher) => matcher.test(path))?.glob ?? null;
+  const unusable = globs.find((glob) => globToRegExp(glob) === undefined);
+  return (path) => unusable ?? globs.find((glob) => matchesGlob(path, glob)) ?? null;
 }
 
 /** 403 when writing or deleting `path` is blocked by one of the app's globs. */

@@ -79,7 +79,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       summary: 'Summary and findings for the current revision (built-in analyzer, model when configured)',
       request: { params: changesetParams },
       responses: { 200: dataResponse(analysisSchema, 'The analysis') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const analysis = await deps.assistant.analyze(context);
@@ -102,7 +102,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
         body: z.strictObject({ message: multiLineText(4000) }),
       },
       responses: { 200: dataResponse(chatAnswerSchema, 'The answer') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ body, app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const reply = await deps.assistant.chat(context, body.message);

@@ -12,6 +12,7 @@ import type {
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import type { JobProducer } from '@conman/jobs';
+import type { AnalysisRunner } from '../../ai';
 
 /** What changesets need from workspaces (implemented by `WorkspaceService`). */
 export interface ChangesetWorkspaces {
@@ -44,5 +45,7 @@ export interface ChangesetsModuleDependencies {
   audit: AuditLog;
   workspaces: ChangesetWorkspaces;
   assistant: ChangesetAnalysisAssistant;
+  /** Semantic diff off the event loop, within the analysis budget (`api/src/ai/analysis-pool.ts`). */
+  analysis: Pick<AnalysisRunner, 'semanticDiff'>;
   logger: Logger;
 }
