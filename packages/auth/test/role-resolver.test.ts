@@ -1,7 +1,7 @@
 import type { Role } from '@conman/core';
 import { AppsRepository, MembershipsRepository, UsersRepository } from '@conman/db';
 import { RoleResolver, type Principal } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 import { eventually, invalidationBuses } from './support/invalidation-bus';
 
 let database: TestDatabase;

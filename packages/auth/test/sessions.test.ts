@@ -1,7 +1,7 @@
 import { UnauthorizedError } from '@conman/core';
 import { SessionsRepository, UsersRepository } from '@conman/db';
 import { SessionService, hashPassword, signSessionToken } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 import { eventually, invalidationBuses } from './support/invalidation-bus';
 
 const SECRET = 's'.repeat(40);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '@conman/core';
 import { RedisCacheInvalidationBus } from '@conman/auth';
+import { testRedisUrl } from '@conman/test-support';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -14,9 +15,7 @@ export function invalidationBuses() {
   const connections: Redis[] = [];
 
   beforeAll(() => {
-    const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-    if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
-    redis = new Redis(url);
+    redis = new Redis(testRedisUrl());
   });
 
   afterAll(async () => {
