@@ -36,12 +36,3 @@ export function invalidationBuses() {
     },
   };
 }
-
-/** Polls `check` (never a fixed sleep) until it holds or 5 s pass. */
-export async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
