@@ -165,9 +165,3 @@ export function transitionJob(current: JobProgress, event: JobEvent): JobProgres
 export function canRetry(progress: JobProgress): boolean {
   return progress.state === 'running' && progress.attempt < progress.maxAttempts;
 }
-
-/** Exponential backoff before attempt `nextAttempt` (2nd attempt waits `baseMs`), capped. */
-export function jobRetryDelayMs(nextAttempt: number, baseMs = 1000, capMs = 5 * MINUTE): number {
-  const exponent = Math.max(0, nextAttempt - 2);
-  return Math.min(capMs, baseMs * 2 ** exponent);
-}

@@ -6,7 +6,7 @@ import {
   UsersRepository,
   inTransaction,
 } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let users: UsersRepository;

@@ -1,5 +1,5 @@
 import { MailOutbox, inTransaction, retryDelayMs } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let outbox: MailOutbox;

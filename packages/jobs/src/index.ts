@@ -9,6 +9,18 @@ export { runInProcessGroup, type CommandSpec, type ProcessGroupOutcome } from '.
 export { runMsuiteCommand, type CommandResult, type CommandOutcome } from './msuite/run-command';
 export { executeGate, type ExecuteGateRequest, type GateResult, type GateOutcome } from './gate/execute-gate';
 export { InfrastructureError } from './runtime/errors';
+export {
+  isInfrastructureFailure,
+  retryDelayMs,
+  decideAttemptEnd,
+  leaseExpiryFailure,
+  retryOrFail,
+  DEFAULT_RETRY_BACKOFF,
+  type RetryBackoff,
+  type AttemptEnd,
+  type AttemptDecision,
+  type RetryableFailure,
+} from './runtime/retry-policy';
 export type { JobHandler, JobHandlerContext, JobHandlerOutcome, JobAbortReason } from './runtime/handler';
 export { noopJobMetrics, type JobMetrics, type JobOutcomeLabel } from './runtime/metrics';
 export {

@@ -4,7 +4,7 @@ import { GATE_JOB_TYPES, appGateSettings, createGateHandler, runGate, type JobHa
 import type { JobRecord, JobType, ValidationGate } from '@conman/core';
 import { createGitFixture, type GitFixture } from './support/git-fixture';
 import { startJobHarness, type JobHarness } from './support/job-harness';
-import { waitFor } from './support/services';
+import { waitFor } from '@conman/test-support';
 
 let harness: JobHarness;
 let fixture: GitFixture;

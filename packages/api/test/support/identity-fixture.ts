@@ -24,7 +24,7 @@ import {
   type ConmanApiContext,
   type ConmanServices,
 } from '../../src/composition';
-import { openTestDatabase, type TestDatabase } from '../../../db/test/mongo';
+import { openTestDatabase, testRedisUrl, type TestDatabase } from '@conman/test-support';
 import { type RunningApi, startApi } from './harness';
 import { createAccessGuard } from '../../src/resources/auth/guard';
 
@@ -68,8 +68,7 @@ export async function startIdentityApi(
   options: IdentityApiOptions = {},
 ): Promise<IdentityFixture> {
   const database = await openTestDatabase();
-  const redisUrl = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-  if (!redisUrl) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
+  const redisUrl = testRedisUrl();
   const redis = new Redis(redisUrl);
   const storageRoot = mkdtempSync(join(tmpdir(), 'conman-api-repos-'));
   const git = options.createGit?.(storageRoot) ?? new LocalGitAdapter({ storageRoot });

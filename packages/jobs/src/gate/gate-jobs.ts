@@ -1,6 +1,5 @@
-import { ConmanError, type JobRecord, type JobType } from '@conman/core';
+import type { JobRecord, JobType } from '@conman/core';
 import type { GitAdapter } from '@conman/git';
-import { InfrastructureError } from '../runtime/errors';
 import type { JobHandler, JobHandlerOutcome } from '../runtime/handler';
 import type { JobProducer } from '../runtime/producer';
 import type { GateContext, GateName } from '../msuite/environment';
@@ -117,27 +116,21 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
       log.append('error', refusal);
       return { state: 'failed', error: { code: 'sandbox_unavailable', message: refusal } };
     }
-    let gate;
-    try {
-      gate = await executeGate({
-        git: options.git,
-        repoPath: settings.repoPath,
-        context: contextOf(job, payload),
-        scopeEnv: settings.scopeEnv,
-        sandbox: options.sandbox,
-        ...(settings.network === undefined ? {} : { network: settings.network }),
-        timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
-        signal,
-        log,
-        ...(settings.command === undefined ? {} : { command: settings.command }),
-        ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
-      });
-    } catch (error) {
-      // An unreachable git backend is worth a retry; a missing commit is not.
-      if (error instanceof ConmanError && error.code === 'unavailable')
-        throw new InfrastructureError(error.message, { cause: error });
-      throw error;
-    }
+    // An unreachable git backend throws `unavailable`, which the retry policy retries; a missing commit
+    // (any other error) fails the job.
+    const gate = await executeGate({
+      git: options.git,
+      repoPath: settings.repoPath,
+      context: contextOf(job, payload),
+      scopeEnv: settings.scopeEnv,
+      sandbox: options.sandbox,
+      ...(settings.network === undefined ? {} : { network: settings.network }),
+      timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
+      signal,
+      log,
+      ...(settings.command === undefined ? {} : { command: settings.command }),
+      ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
+    });
     const result = { ...gate } as unknown as Record<string, unknown>;
     if (gate.outcome === 'passed') return { state: 'succeeded', result };
     if (gate.outcome === 'timeout')

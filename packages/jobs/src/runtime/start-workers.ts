@@ -23,6 +23,7 @@ import {
   type QueueMessage,
 } from './queues';
 import { reconcileJobs, type ReconcileReport } from './reconciler';
+import { DEFAULT_RETRY_BACKOFF } from './retry-policy';
 
 export interface StartJobWorkersOptions {
   redisUrl: string;
@@ -36,7 +37,7 @@ export interface StartJobWorkersOptions {
   workerId?: string;
   /** How long a running job stays owned without a heartbeat (default 30 s). */
   leaseMs?: number;
-  /** First retry delay of infrastructure failures (default 1 s, doubling). */
+  /** First retry delay of infrastructure failures (default 1 s, doubling; see retry-policy.ts). */
   retryBaseMs?: number;
   /** On close, how long in-flight jobs may finish before they are handed back (default 10 s). */
   shutdownGraceMs?: number;
@@ -67,7 +68,10 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     handlers: options.handlers,
     workerId,
     leaseMs: options.leaseMs ?? 30_000,
-    retryBaseMs: options.retryBaseMs ?? 1000,
+    retryBackoff: {
+      ...DEFAULT_RETRY_BACKOFF,
+      ...(options.retryBaseMs === undefined ? {} : { baseMs: options.retryBaseMs }),
+    },
     metrics: options.metrics ?? noopJobMetrics,
     logger: options.logger,
     inFlight,
