@@ -98,6 +98,9 @@ export const configEnvSchema = z.object({
   // together they bound how long a crashed worker's job waits before another worker takes it.
   CONMAN_JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   CONMAN_JOB_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // Age at which the reconciler settles a ref move's audit event still pending (its process crashed);
+  // must exceed the longest ref move a live process can take.
+  CONMAN_REF_MOVE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ...workerConcurrency,
 });
 
@@ -139,7 +142,8 @@ export interface ConmanConfig {
   workerConcurrency: Record<JobFamily, number>;
   /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
   workerMetricsPort: number;
-  jobs: { leaseMs: number; reconcileIntervalMs: number };
+  /** `refMoveGraceMs`: age at which the reconciler settles a pending ref move (docs/audit.md). */
+  jobs: { leaseMs: number; reconcileIntervalMs: number; refMoveGraceMs: number };
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -251,6 +255,7 @@ export function parseConfig(
     jobs: {
       leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
       reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+      refMoveGraceMs: values.CONMAN_REF_MOVE_GRACE_SECONDS * 1000,
     },
     bootstrapAdmin:
       adminEmail && adminPassword
