@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConmanConfig, JobType, Logger } from '@conman/core';
-import { AppsRepository, MailOutbox, RefMoveJournal, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
+import {
+  AppsRepository,
+  AuditLog,
+  MailOutbox,
+  RefMoveJournal,
+  allIndexSpecs,
+  connectMongo,
+  ensureIndexes,
+} from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
   GATE_JOB_TYPES,
@@ -65,7 +73,11 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     metrics: metrics.jobMetrics,
     leaseMs: config.jobs.leaseMs,
     reconcileIntervalMs: config.jobs.reconcileIntervalMs,
-    refMoves: { journal: new RefMoveJournal(mongo), git, graceMs: config.jobs.refMoveGraceMs },
+    refMoves: {
+      journal: new RefMoveJournal(mongo.client, new AuditLog(mongo.db)),
+      git,
+      graceMs: config.jobs.refMoveGraceMs,
+    },
   });
   const mail = new OutboxDrainer({
     outbox: new MailOutbox(mongo.db),

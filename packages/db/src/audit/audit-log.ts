@@ -30,7 +30,12 @@ export interface RefMoveState {
   refs: { ref: string; old_sha: string | null; new_sha: string }[];
   settled_at: Date | null;
   /** MongoDB fields the change wrote, put back when the move aborts (only while they still hold the new values). */
-  undo: { collection: string; id: ObjectId; restore: Record<string, unknown>; expect: Record<string, unknown> } | null;
+  undo: {
+    collection: string;
+    id: ObjectId;
+    restore: Record<string, unknown>;
+    expect: Record<string, unknown>;
+  } | null;
 }
 
 export const auditIndexSpecs: IndexSpec[] = [
@@ -125,7 +130,8 @@ export function auditDocument(event: AuditRecord): AuditEventDocument {
  * the status of a ref move written ahead of the move, belongs to `RefMoveJournal`.
  */
 export class AuditLog {
-  private readonly collection: Collection<AuditEventDocument>;
+  /** Read by `RefMoveJournal`, which settles the events of ref moves in this collection. */
+  readonly collection: Collection<AuditEventDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<AuditEventDocument>(AUDIT_EVENTS);

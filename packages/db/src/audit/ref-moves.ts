@@ -1,9 +1,8 @@
 import { ObjectId, type ClientSession, type Collection, type MongoClient } from 'mongodb';
-import type { MongoConnection } from '../connection';
 import { inTransaction } from '../transactions';
 import {
-  AUDIT_EVENTS,
   auditDocument,
+  type AuditLog,
   type AuditEventDocument,
   type AuditRecord,
   type RefMoveState,
@@ -52,9 +51,9 @@ export class RefMoveJournal {
   private readonly client: MongoClient;
   private readonly collection: Collection<AuditEventDocument>;
 
-  constructor(mongo: Pick<MongoConnection, 'client' | 'db'>) {
-    this.client = mongo.client;
-    this.collection = mongo.db.collection<AuditEventDocument>(AUDIT_EVENTS);
+  constructor(client: MongoClient, auditLog: AuditLog) {
+    this.client = client;
+    this.collection = auditLog.collection;
   }
 
   /** Writes the events `pending` in the caller's transaction; returns their ids for `settle`. */

@@ -23,8 +23,7 @@ export async function refMoveHappened(git: RefProbe, repoPath: string, move: Ref
 
 /** A move of several refs is atomic: it happened when every ref it changes shows it. */
 export async function refMoveOutcome(git: RefProbe, move: PendingRefMove): Promise<RefMoveOutcome> {
-  for (const ref of move.refs)
-    if (!(await refMoveHappened(git, move.repoPath, ref))) return 'aborted';
+  for (const ref of move.refs) if (!(await refMoveHappened(git, move.repoPath, ref))) return 'aborted';
   return 'committed';
 }
 
