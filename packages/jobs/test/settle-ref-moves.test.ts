@@ -32,7 +32,8 @@ const child = (parent: string, name: string) =>
 async function pointAt(ref: string, sha: string | null): Promise<void> {
   const current = await fixture.git.resolveRef(fixture.repoPath, ref);
   if (sha === null) {
-    if (current !== null) await fixture.git.updateRefs(fixture.repoPath, [{ ref, newSha: null, expectedOldSha: current }]);
+    if (current !== null)
+      await fixture.git.updateRefs(fixture.repoPath, [{ ref, newSha: null, expectedOldSha: current }]);
     return;
   }
   await fixture.git.updateRefs(fixture.repoPath, [{ ref, newSha: sha, expectedOldSha: current }]);
