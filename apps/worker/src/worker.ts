@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConmanConfig, JobType, Logger } from '@conman/core';
-import { AppsRepository, MailOutbox, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
+import {
+  AppsRepository,
+  AuditLog,
+  MailOutbox,
+  RefMoveJournal,
+  allIndexSpecs,
+  connectMongo,
+  ensureIndexes,
+} from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
   GATE_JOB_TYPES,
@@ -23,7 +31,8 @@ export interface RunningWorker {
 
 /**
  * The composition root of the job-consumer process: BullMQ workers per family (concurrency from
- * config) with the handlers that exist, cancel signalling, and the periodic reconciler. On close,
+ * config) with the handlers that exist, cancel signalling, and the periodic reconciler (jobs and
+ * pending ref moves). On close,
  * in-flight jobs get the shutdown grace to finish and are otherwise handed back to the queue.
  */
 export async function startWorker(config: ConmanConfig, logger: Logger): Promise<RunningWorker> {
@@ -71,6 +80,11 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     metrics: metrics.jobMetrics,
     leaseMs: config.jobs.leaseMs,
     reconcileIntervalMs: config.jobs.reconcileIntervalMs,
+    refMoves: {
+      journal: new RefMoveJournal(mongo.client, new AuditLog(mongo.db)),
+      git,
+      graceMs: config.jobs.refMoveGraceMs,
+    },
   });
   const mail = new OutboxDrainer({
     outbox: new MailOutbox(mongo.db),

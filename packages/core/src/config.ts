@@ -111,6 +111,9 @@ export const configEnvSchema = z.object({
       message: 'must be bwrap, none, or an absolute path to a bwrap binary',
     })
     .default('bwrap'),
+  // Age at which the reconciler settles a ref move's audit event still pending (its process crashed);
+  // must exceed the longest ref move a live process can take.
+  CONMAN_REF_MOVE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ...workerConcurrency,
 });
 
@@ -154,7 +157,8 @@ export interface ConmanConfig {
   workerConcurrency: Record<JobFamily, number>;
   /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
   workerMetricsPort: number;
-  jobs: { leaseMs: number; reconcileIntervalMs: number };
+  /** `refMoveGraceMs`: age at which the reconciler settles a pending ref move (docs/audit.md). */
+  jobs: { leaseMs: number; reconcileIntervalMs: number; refMoveGraceMs: number };
   /** How user-supplied commands run: in bubblewrap (`binary` by name or path), or unsandboxed. */
   commandSandbox: { mode: 'bwrap'; binary: string } | { mode: 'none' };
   /** How long one MongoDB or Redis call may take before it counts as the dependency being unavailable. */
@@ -271,6 +275,7 @@ export function parseConfig(
     jobs: {
       leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
       reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+      refMoveGraceMs: values.CONMAN_REF_MOVE_GRACE_SECONDS * 1000,
     },
     commandSandbox:
       values.CONMAN_COMMAND_SANDBOX === 'none'

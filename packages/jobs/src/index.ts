@@ -33,6 +33,14 @@ export {
   DEFAULT_REDIS_PREFIX,
 } from './runtime/queues';
 export { JobProducer } from './runtime/producer';
+export {
+  settlePendingRefMoves,
+  refMoveOutcome,
+  refMoveHappened,
+  type RefProbe,
+  type SettleRefMovesOptions,
+  type SettleRefMovesReport,
+} from './refs/settle-ref-moves';
 export { reconcileJobs, type ReconcileReport, type ReconcileOptions } from './runtime/reconciler';
 export { startJobWorkers, type StartJobWorkersOptions, type JobWorkers } from './runtime/start-workers';
 export {

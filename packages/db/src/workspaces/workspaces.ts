@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { CommitMode, Workspace, WorkspaceBaseRefType } from '@conman/core';
+import type { DocumentUndo } from '../audit';
 import type { IndexSpec } from '../indexes';
 import { isDuplicateKeyError, parseObjectId, toObjectId } from '../identity/shared';
 
@@ -184,15 +185,45 @@ export class WorkspacesRepository {
   }
 
   async update(id: string, changes: WorkspaceUpdate, session?: ClientSession): Promise<Workspace | null> {
-    const $set: Partial<WorkspaceDocument> = { updated_at: new Date() };
-    for (const [key, value] of Object.entries(changes) as [keyof WorkspaceUpdate, unknown][]) {
-      if (value !== undefined) ($set as Record<string, unknown>)[FIELD_NAMES[key]] = value;
-    }
     const doc = await this.collection.findOneAndUpdate(
       { _id: toObjectId(id) },
-      { $set },
+      { $set: { ...fieldsOf(changes), updated_at: new Date() } },
       { session, returnDocument: 'after' },
     );
     return doc ? toWorkspace(doc) : null;
   }
+
+  /**
+   * `update`, plus how to take it back: the changed fields' previous values, for a change whose ref
+   * move may still abort (`RefMoveJournal`).
+   */
+  async updateUndoable(
+    id: string,
+    changes: WorkspaceUpdate,
+    session?: ClientSession,
+  ): Promise<{ workspace: Workspace; undo: DocumentUndo } | null> {
+    const written = fieldsOf(changes);
+    const $set = { ...written, updated_at: new Date() };
+    const before = await this.collection.findOneAndUpdate(
+      { _id: toObjectId(id) },
+      { $set },
+      { session, returnDocument: 'before' },
+    );
+    if (!before) return null;
+    const restore = Object.fromEntries(
+      Object.keys(written).map((field) => [field, before[field as keyof WorkspaceDocument] ?? null]),
+    );
+    return {
+      workspace: toWorkspace({ ...before, ...$set }),
+      undo: { collection: WORKSPACES, id, restore, expect: written },
+    };
+  }
+}
+
+function fieldsOf(changes: WorkspaceUpdate): Partial<WorkspaceDocument> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes) as [keyof WorkspaceUpdate, unknown][]) {
+    if (value !== undefined) fields[FIELD_NAMES[key]] = value;
+  }
+  return fields as Partial<WorkspaceDocument>;
 }
