@@ -25,6 +25,7 @@ import {
   PasswordResetTokensRepository,
   QueueCounters,
   SessionsRepository,
+  UnitOfWork,
   UsersRepository,
   WorkspacesRepository,
   type MongoConnection,
@@ -100,6 +101,8 @@ export interface ConmanServices {
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  /** Every change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   invites: InvitesRepository;
   outbox: MailOutbox;
   jobs: JobStore;
@@ -143,6 +146,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const workspaces = new WorkspacesRepository(db);
+  const unitOfWork = new UnitOfWork(context.mongo.client, audit);
   // Changesets need the workspace service and listen to it: they are built after it, and the
   // workspace service reads its listeners at each event.
   const composed: { changesets?: Pick<ConmanServices, 'changesetService' | 'workspaceListeners'> } = {};
@@ -158,6 +162,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     apps,
     environments: new EnvironmentsRepository(db),
     audit,
+    unitOfWork,
     invites: new InvitesRepository(db),
     outbox: new MailOutbox(db),
     jobs: new JobStore(db),
@@ -166,17 +171,16 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     sessionService,
     access: new AccessControl({
       sessions: sessionService,
-      apiKeys: auditedApiKeyLookup({ client: context.mongo.client, apiKeys, audit, logger: context.logger }),
+      apiKeys: auditedApiKeyLookup({ unitOfWork, apiKeys, logger: context.logger }),
       roles,
     }),
     rateLimiter: new RateLimiter(context.redis, context.rateLimitPrefix),
     workspaces,
     workspaceService: new WorkspaceService({
-      client: context.mongo.client,
+      unitOfWork,
       git: context.git,
       workspaces,
       users,
-      audit,
       apps,
       listeners: () => built().workspaceListeners,
     }),
@@ -206,7 +210,7 @@ function changesetDependencies(
   services: ConmanServices,
 ): ChangesetsModuleDependencies {
   return {
-    client: context.mongo.client,
+    unitOfWork: services.unitOfWork,
     apps: services.apps,
     changesets: services.changesets,
     revisions: services.changesetRevisions,
@@ -233,11 +237,12 @@ function changesetDependencies(
 /** Every resource module of the Conman API, wired to one set of services: the single place modules are composed. */
 export function conmanModules(context: ConmanApiContext, services: ConmanServices): ApiModule[] {
   const { logger, publicUrl } = context;
-  const { client, db } = context.mongo;
+  const { db } = context.mongo;
+  const { unitOfWork } = services;
   const { audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
   return [
     authModule({
-      client,
+      unitOfWork,
       sessionService: services.sessionService,
       sessions,
       rateLimiter,
@@ -246,16 +251,16 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       loginLimits: context.loginLimits ?? LOGIN_LIMITS,
     }),
     meModule({
-      client,
+      unitOfWork,
       memberships,
       preferences: new NotificationPreferencesRepository(db),
       audit,
     }),
-    membersModule({ client, roles, memberships, users, audit }),
+    membersModule({ unitOfWork, roles, memberships, users, audit }),
     auditModule({ audit }),
-    apiKeysModule({ client, apiKeys: services.apiKeys, audit }),
+    apiKeysModule({ unitOfWork, apiKeys: services.apiKeys, audit }),
     appsModule({
-      client,
+      unitOfWork,
       apps,
       memberships,
       environments: services.environments,
@@ -263,10 +268,10 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       git: context.git,
       logger,
     }),
-    environmentsModule({ client, apps, environments: services.environments, audit }),
-    invitesModule({ client, apps, invites, outbox, audit, publicUrl }),
+    environmentsModule({ unitOfWork, apps, environments: services.environments, audit }),
+    invitesModule({ unitOfWork, apps, invites, outbox, audit, publicUrl }),
     jobsModule({
-      client,
+      unitOfWork,
       apps,
       jobs: services.jobs,
       jobLogs: services.jobLogs,
@@ -275,7 +280,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       audit,
     }),
     acceptInviteModule({
-      client,
+      unitOfWork,
       invites,
       users,
       memberships,
@@ -287,13 +292,13 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
     workspacesModule({ apps, service: services.workspaceService }),
     changesetsModule(services.changesetService.dependencies, services.changesetService),
     queueModule({
-      client,
+      unitOfWork,
       changesets: services.changesets,
       queueCounters: services.queueCounters,
       audit,
     }),
     passwordResetModule({
-      client,
+      unitOfWork,
       users,
       sessions,
       sessionService: services.sessionService,

@@ -297,11 +297,10 @@ describe('editing files', () => {
     const services = [
       fixture.services.workspaceService,
       new WorkspaceService({
-        client: fixture.database.client,
+        unitOfWork: fixture.services.unitOfWork,
         git: fixture.git,
         workspaces: fixture.services.workspaces,
         users: fixture.users,
-        audit: fixture.services.audit,
         apps: fixture.apps,
       }),
     ];

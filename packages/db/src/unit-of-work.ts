@@ -10,8 +10,11 @@ export interface AuditScope {
   actor: AuditActor;
 }
 
-/** One audit event of a change, without what its scope already says. */
-export type ScopedAuditRecord = Omit<AuditRecord, 'appId' | 'actor'>;
+/**
+ * One audit event of a change, without what its scope already says; an event names its own app or
+ * actor when the change learns them only while it runs (an app being created, a token's user).
+ */
+export type ScopedAuditRecord = Omit<AuditRecord, 'appId' | 'actor'> & Partial<AuditScope>;
 
 /** What a change sees inside its transaction. */
 export interface Transaction {
@@ -36,10 +39,16 @@ export interface RefMovePlan {
   movedNothing(error: unknown): boolean;
 }
 
+function scoped(scope: Partial<AuditScope>, record: ScopedAuditRecord): AuditRecord {
+  const actor = record.actor ?? scope.actor;
+  const appId = record.appId !== undefined ? record.appId : scope.appId;
+  if (!actor || appId === undefined) throw new Error(`audit event ${record.action} has no actor or app`);
+  return { ...record, appId, actor };
+}
+
 /**
  * The one way a change is written (docs/audit.md): its MongoDB writes and its audit events in one
- * transaction, retried as a whole by the driver on transient errors. A change that returns its audit
- * events from its result uses `record`; one that decides them while it runs uses `tx.audit`.
+ * transaction, retried as a whole on transient errors; repositories take the transaction's session.
  */
 export class UnitOfWork {
   private readonly refMoves: RefMoveJournal;
@@ -51,29 +60,15 @@ export class UnitOfWork {
     this.refMoves = new RefMoveJournal(client, auditLog);
   }
 
-  run<T>(scope: AuditScope, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  run<T>(scope: Partial<AuditScope>, work: (tx: Transaction) => Promise<T>): Promise<T> {
     return inTransaction(this.client, (session) =>
       work({
         session,
         audit: async (record) => {
-          await this.auditLog.record({ ...scope, ...record }, session);
+          await this.auditLog.record(scoped(scope, record), session);
         },
       }),
     );
-  }
-
-  /** Runs `work`, then records the events its result describes, in the same transaction. */
-  record<T>(
-    scope: AuditScope,
-    work: (session: ClientSession) => Promise<T>,
-    events: (result: T) => ScopedAuditRecord | readonly ScopedAuditRecord[],
-  ): Promise<T> {
-    return this.run(scope, async (tx) => {
-      const result = await work(tx.session);
-      const produced = events(result);
-      for (const event of Array.isArray(produced) ? produced : [produced]) await tx.audit(event);
-      return result;
-    });
   }
 
   /**
@@ -100,8 +95,7 @@ export class UnitOfWork {
         },
       });
       const journaled = records.map((record) => ({
-        ...scope,
-        ...record,
+        ...scoped(scope, record),
         repoPath: move.repoPath,
         refs: move.refs,
         ...(undo && { undo }),

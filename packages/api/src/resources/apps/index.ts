@@ -5,7 +5,7 @@ import type {
   AuditLog,
   EnvironmentsRepository,
   MembershipsRepository,
-  inTransaction,
+  UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import { objectId } from '../../platform/common-schemas';
@@ -18,7 +18,7 @@ import { updateAppSettings } from './update-settings';
 export { appSchema } from './schemas';
 
 export interface AppsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   memberships: MembershipsRepository;
   environments: EnvironmentsRepository;

@@ -5,10 +5,10 @@ import {
   type AppSettingsPatch,
   type AuditActor,
 } from '@conman/core';
-import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
+import { type AppsRepository, type AuditLog, type EnvironmentsRepository, type UnitOfWork } from '@conman/db';
 
 export interface UpdateSettingsDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
@@ -26,7 +26,7 @@ export async function updateAppSettings(
   patch: AppSettingsPatch,
   actor: AuditActor,
 ): Promise<App> {
-  return inTransaction(deps.client, async (session) => {
+  return deps.unitOfWork.run({ appId, actor }, async ({ session, audit }) => {
     const app = await deps.apps.findById(appId, session);
     if (!app) throw new NotFoundError('App not found');
     const settings = applySettingsPatch(app.settings, patch);
@@ -36,18 +36,13 @@ export async function updateAppSettings(
     }
     const updated = await deps.apps.updateSettings(appId, settings, session);
     if (!updated) throw new NotFoundError('App not found');
-    await deps.audit.record(
-      {
-        appId,
-        actor,
-        entityType: 'app',
-        entityId: appId,
-        action: 'app.settings_updated',
-        before: app.settings,
-        after: updated.settings,
-      },
-      session,
-    );
+    await audit({
+      entityType: 'app',
+      entityId: appId,
+      action: 'app.settings_updated',
+      before: app.settings,
+      after: updated.settings,
+    });
     return updated;
   });
 }

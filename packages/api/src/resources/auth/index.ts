@@ -1,14 +1,14 @@
 import { normalizeEmail, type Logger } from '@conman/core';
 import type { RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
-import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
+import { type AuditLog, type SessionsRepository, type UnitOfWork } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
 import { recordedClientIp, recordedHeader } from '../../platform/recorded-headers';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
-  /** For `inTransaction`: the change and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   sessionService: SessionService;
   sessions: SessionsRepository;
   rateLimiter: RateLimiter;
@@ -67,19 +67,14 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
         summary: 'Revoke the current session',
         responses: { 204: emptyResponse('The session is revoked') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller }) => {
-          await inTransaction(deps.client, async (session) => {
+        handler: async ({ caller, actor }) => {
+          await deps.unitOfWork.run({ appId: null, actor: actor }, async ({ session, audit }) => {
             await deps.sessions.revoke(caller.sessionId, session);
-            await deps.audit.record(
-              {
-                appId: null,
-                actor: { type: 'user', id: caller.user.id },
-                entityType: 'session',
-                entityId: caller.sessionId,
-                action: 'session.revoked',
-              },
-              session,
-            );
+            await audit({
+              entityType: 'session',
+              entityId: caller.sessionId,
+              action: 'session.revoked',
+            });
           });
           await deps.sessionService.forgetSession(caller.sessionId);
           return noContent();

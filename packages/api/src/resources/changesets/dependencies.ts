@@ -8,7 +8,7 @@ import type {
   ChangesetsRepository,
   JobStore,
   QueueCounters,
-  inTransaction,
+  UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import type { JobProducer } from '@conman/jobs';
@@ -32,7 +32,7 @@ export interface ChangesetAnalysisAssistant {
 }
 
 export interface ChangesetsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   changesets: ChangesetsRepository;
   revisions: ChangesetRevisionsRepository;

@@ -1,11 +1,4 @@
-import {
-  UnauthorizedError,
-  ValidationError,
-  checkPassword,
-  type AuditActor,
-  type Invite,
-  type User,
-} from '@conman/core';
+import { UnauthorizedError, ValidationError, checkPassword, type Invite, type User } from '@conman/core';
 import {
   hashOpaqueToken,
   hashPassword,
@@ -15,18 +8,18 @@ import {
   type RoleResolver,
 } from '@conman/auth';
 import {
-  inTransaction,
   type AuditLog,
   type InvitesRepository,
   type MembershipsRepository,
   type UsersRepository,
+  type UnitOfWork,
 } from '@conman/db';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { acceptInviteBody, acceptedInviteSchema } from './schemas';
 
 export interface AcceptInviteModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   invites: InvitesRepository;
   users: UsersRepository;
   memberships: MembershipsRepository;
@@ -80,7 +73,7 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
         errors: ['unauthorized', 'conflict', 'rate_limited'],
         handler: async ({ body, request }) => {
           await deps.rateLimiter.consume([{ rule: limit, subject: request.ip ?? 'unknown' }]);
-          const result = await inTransaction(deps.client, async (session) => {
+          const result = await deps.unitOfWork.run({}, async ({ session, audit }) => {
             const invite = await deps.invites.consume(hashOpaqueToken(body.token), session);
             if (!invite) throw new UnauthorizedError(INVALID_INVITE);
             const existing = await deps.users.findByEmail(invite.email, session);
@@ -93,18 +86,14 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
                     session,
                   );
             const membership = await deps.memberships.add(invite.appId, user.id, invite.role, session);
-            const actor: AuditActor = { type: 'user', id: user.id };
-            await deps.audit.record(
-              {
-                appId: invite.appId,
-                actor,
-                entityType: 'invite',
-                entityId: invite.id,
-                action: 'invite.accepted',
-                after: { user_id: user.id, role: invite.role, account_created: account.kind === 'new' },
-              },
-              session,
-            );
+            await audit({
+              appId: invite.appId,
+              actor: { type: 'user', id: user.id },
+              entityType: 'invite',
+              entityId: invite.id,
+              action: 'invite.accepted',
+              after: { user_id: user.id, role: invite.role, account_created: account.kind === 'new' },
+            });
             return { user, membership, accountCreated: account.kind === 'new' };
           });
           await deps.roles.invalidate(result.membership.appId, result.user.id);

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
 import { issueOpaqueToken } from '@conman/auth';
 import {
-  inTransaction,
   type AppsRepository,
   type AuditLog,
   type InvitesRepository,
   type MailOutbox,
+  type UnitOfWork,
 } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
@@ -17,8 +17,8 @@ import { inviteMail } from './invite-mail';
 import { createInviteBody, inviteSchema, inviteView } from './schemas';
 
 export interface InvitesModuleDependencies {
-  /** For `inTransaction`: the invite, its email and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   invites: InvitesRepository;
   outbox: MailOutbox;
@@ -58,32 +58,30 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         handler: async ({ params, body, actor }) => {
           const { token, hash } = issueOpaqueToken();
           const mail = await mailFor(params.appId, body.email, body.role, token);
-          const invite = await inTransaction(deps.client, async (session) => {
-            const createdInvite = await deps.invites.create(
-              {
-                appId: params.appId,
-                email: body.email,
-                role: body.role,
-                tokenHash: hash,
-                invitedBy: actor.id,
-                expiresAt: new Date(Date.now() + INVITE_TTL_MS),
-              },
-              session,
-            );
-            await deps.outbox.enqueue(mail, session);
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const invite = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const createdInvite = await deps.invites.create(
+                {
+                  appId: params.appId,
+                  email: body.email,
+                  role: body.role,
+                  tokenHash: hash,
+                  invitedBy: actor.id,
+                  expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+                },
+                session,
+              );
+              await deps.outbox.enqueue(mail, session);
+              await audit({
                 entityType: 'invite',
                 entityId: createdInvite.id,
                 action: 'invite.created',
                 after: auditedInvite(createdInvite),
-              },
-              session,
-            );
-            return createdInvite;
-          });
+              });
+              return createdInvite;
+            },
+          );
           return created(inviteView(invite));
         },
       }),
@@ -117,31 +115,29 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
           const { token, hash } = issueOpaqueToken();
-          const invite = await inTransaction(deps.client, async (session) => {
-            const before = await deps.invites.findInApp(params.appId, params.inviteId, session);
-            const after = await deps.invites.replaceToken(
-              params.appId,
-              params.inviteId,
-              hash,
-              new Date(Date.now() + INVITE_TTL_MS),
-              session,
-            );
-            if (!before || !after) throw new NotFoundError('Invite not found');
-            await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), session);
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const invite = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const before = await deps.invites.findInApp(params.appId, params.inviteId, session);
+              const after = await deps.invites.replaceToken(
+                params.appId,
+                params.inviteId,
+                hash,
+                new Date(Date.now() + INVITE_TTL_MS),
+                session,
+              );
+              if (!before || !after) throw new NotFoundError('Invite not found');
+              await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), session);
+              await audit({
                 entityType: 'invite',
                 entityId: after.id,
                 action: 'invite.resent',
                 before: auditedInvite(before),
                 after: auditedInvite(after),
-              },
-              session,
-            );
-            return after;
-          });
+              });
+              return after;
+            },
+          );
           return ok(inviteView(invite));
         },
       }),
@@ -155,20 +151,15 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         responses: { 204: emptyResponse('The invite is deleted') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
-          await inTransaction(deps.client, async (session) => {
+          await deps.unitOfWork.run({ appId: params.appId, actor }, async ({ session, audit }) => {
             const revoked = await deps.invites.revoke(params.appId, params.inviteId, session);
             if (!revoked) throw new NotFoundError('Invite not found');
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
-                entityType: 'invite',
-                entityId: revoked.id,
-                action: 'invite.revoked',
-                before: auditedInvite(revoked),
-              },
-              session,
-            );
+            await audit({
+              entityType: 'invite',
+              entityId: revoked.id,
+              action: 'invite.revoked',
+              before: auditedInvite(revoked),
+            });
           });
           return noContent();
         },

@@ -1,8 +1,8 @@
 import {
-  inTransaction,
   type AuditLog,
   type MembershipsRepository,
   type NotificationPreferencesRepository,
+  type UnitOfWork,
 } from '@conman/db';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { ok } from '../../platform/replies';
@@ -14,8 +14,8 @@ import {
 } from '../auth/schemas';
 
 export interface MeModuleDependencies {
-  /** For `inTransaction`: the change and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   memberships: MembershipsRepository;
   preferences: NotificationPreferencesRepository;
   audit: AuditLog;
@@ -68,24 +68,22 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         request: { body: notificationPreferencesBody },
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The updated preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller: { user }, body }) => {
-          const updated = await inTransaction(deps.client, async (session) => {
-            const before = await deps.preferences.get(user.id, session);
-            const after = await deps.preferences.set(user.id, body.email_enabled, session);
-            await deps.audit.record(
-              {
-                appId: null,
-                actor: { type: 'user', id: user.id },
+        handler: async ({ caller: { user }, actor, body }) => {
+          const updated = await deps.unitOfWork.run(
+            { appId: null, actor: actor },
+            async ({ session, audit }) => {
+              const before = await deps.preferences.get(user.id, session);
+              const after = await deps.preferences.set(user.id, body.email_enabled, session);
+              await audit({
                 entityType: 'notification_preferences',
                 entityId: user.id,
                 action: 'notification_preferences.updated',
                 before: { email_enabled: before.emailEnabled },
                 after: { email_enabled: after.emailEnabled },
-              },
-              session,
-            );
-            return after;
-          });
+              });
+              return after;
+            },
+          );
           return ok({ email_enabled: updated.emailEnabled });
         },
       }),

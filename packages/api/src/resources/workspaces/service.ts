@@ -17,10 +17,8 @@ import {
   type Workspace,
 } from '@conman/core';
 import {
-  inTransaction,
-  UnitOfWork,
+  type UnitOfWork,
   type AppsRepository,
-  type AuditLog,
   type AuditRecord,
   type UsersRepository,
   type WorkspaceUpdate,
@@ -32,8 +30,6 @@ import { GitNotFoundError, MergeConflictError, RefConflictError, type GitAdapter
 import { NO_DEPLOYMENTS, integrationHead, resolveBaseline, type CanonicalReleaseSource } from './baseline';
 import { KeyedLock } from './keyed-lock';
 import { squashOnto } from './working-state';
-
-type DbClient = Parameters<typeof inTransaction>[0];
 
 /** What changesets need to hear from workspaces (docs/changesets.md "Revisions"). */
 export interface WorkspaceListeners {
@@ -53,11 +49,10 @@ export interface WorkspaceActor {
 }
 
 export interface WorkspaceServiceDependencies {
-  client: DbClient;
+  unitOfWork: UnitOfWork;
   git: GitAdapter;
   workspaces: WorkspacesRepository;
   users: UsersRepository;
-  audit: AuditLog;
   apps: AppsRepository;
   releases?: CanonicalReleaseSource;
   /** Read at each event: the listeners (changesets) are built after the workspace service. */
@@ -138,11 +133,9 @@ function staleWorkingState(expected: string | null, actual: string | null): Conf
 export class WorkspaceService {
   private readonly lock = new KeyedLock();
   private readonly releases: CanonicalReleaseSource;
-  private readonly unitOfWork: UnitOfWork;
 
   constructor(private readonly deps: WorkspaceServiceDependencies) {
     this.releases = deps.releases ?? NO_DEPLOYMENTS;
-    this.unitOfWork = new UnitOfWork(deps.client, deps.audit);
   }
 
   // --- reading
@@ -281,25 +274,26 @@ export class WorkspaceService {
     const clash = Symbol('clash');
     let workspace: Workspace;
     try {
-      workspace = await inTransaction(this.deps.client, async (session) => {
-        const result = await this.deps.workspaces.create(
-          {
-            appId: app.id,
-            ownerId: actor.ownerId,
-            title: input.title,
-            isDefault: input.isDefault,
-            branch: input.branch,
-            baseRefType: input.baseline.refType,
-            baseRefValue: input.baseline.refValue,
-            baseSha: input.baseline.sha,
-          },
-          session,
-        );
-        // A duplicate key aborts the transaction: leave it and decide outside.
-        if ('clash' in result) throw clash;
-        await this.deps.audit.record(
-          {
-            ...this.auditBase(app, actor.audit, result.id, 'workspace.created'),
+      workspace = await this.deps.unitOfWork.run(
+        { appId: app.id, actor: actor.audit },
+        async ({ session, audit }) => {
+          const result = await this.deps.workspaces.create(
+            {
+              appId: app.id,
+              ownerId: actor.ownerId,
+              title: input.title,
+              isDefault: input.isDefault,
+              branch: input.branch,
+              baseRefType: input.baseline.refType,
+              baseRefValue: input.baseline.refValue,
+              baseSha: input.baseline.sha,
+            },
+            session,
+          );
+          // A duplicate key aborts the transaction: leave it and decide outside.
+          if ('clash' in result) throw clash;
+          await audit({
+            ...this.auditEntity(result.id, 'workspace.created'),
             after: {
               title: result.title,
               branch: result.branch,
@@ -307,11 +301,10 @@ export class WorkspaceService {
               base_sha: result.baseSha,
             },
             gitSha: result.baseSha,
-          },
-          session,
-        );
-        return result;
-      });
+          });
+          return result;
+        },
+      );
     } catch (error) {
       if (error === clash) return null;
       throw error;
@@ -325,19 +318,19 @@ export class WorkspaceService {
     actor: WorkspaceActor,
     changes: { title?: string; commitMode?: CommitMode | null },
   ): Promise<Workspace> {
-    const updated = await inTransaction(this.deps.client, async (session) => {
-      const result = await this.deps.workspaces.update(workspace.id, changes, session);
-      if (!result) throw new NotFoundError('Workspace not found');
-      await this.deps.audit.record(
-        {
-          ...this.auditBase(app, actor.audit, workspace.id, 'workspace.updated'),
+    const updated = await this.deps.unitOfWork.run(
+      { appId: app.id, actor: actor.audit },
+      async ({ session, audit }) => {
+        const result = await this.deps.workspaces.update(workspace.id, changes, session);
+        if (!result) throw new NotFoundError('Workspace not found');
+        await audit({
+          ...this.auditEntity(workspace.id, 'workspace.updated'),
           before: { title: workspace.title, commit_mode: workspace.commitMode },
           after: { title: result.title, commit_mode: result.commitMode },
-        },
-        session,
-      );
-      return result;
-    });
+        });
+        return result;
+      },
+    );
     return withRefs(updated, await this.refs(app.repoPath, updated));
   }
 
@@ -604,7 +597,7 @@ export class WorkspaceService {
       apply: () => this.deps.git.updateRefs(app.repoPath, updates),
       movedNothing: (error: unknown) => error instanceof RefConflictError,
     };
-    return this.unitOfWork.moveRefs({ appId: app.id, actor }, plan, write);
+    return this.deps.unitOfWork.moveRefs({ appId: app.id, actor }, plan, write);
   }
 
   /** Moves branch and autosave together by CAS; 409 when either changed (another process). */
@@ -734,15 +727,6 @@ export class WorkspaceService {
     action: string,
   ): Pick<AuditRecord, 'entityType' | 'entityId' | 'action'> {
     return { entityType: 'workspace', entityId: workspaceId, action };
-  }
-
-  private auditBase(
-    app: App,
-    actor: AuditActor,
-    workspaceId: string,
-    action: string,
-  ): Pick<AuditRecord, 'appId' | 'actor' | 'entityType' | 'entityId' | 'action'> {
-    return { appId: app.id, actor, ...this.auditEntity(workspaceId, action) };
   }
 }
 
