@@ -68,6 +68,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     jwtSecret: config.auth.jwtSecret,
     jwtTtlSeconds: config.auth.jwtExpiryHours * 3600,
     publicUrl: config.publicUrl,
+    inviteExpiryDays: config.auth.inviteExpiryDays,
     loginLimits: rateLimits(config, 'login'),
     forgotPasswordLimits: rateLimits(config, 'forgot'),
     rateLimitPrefix: `${config.redis.prefix}:rl`,

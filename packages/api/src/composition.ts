@@ -69,6 +69,8 @@ export interface ConmanApiContext {
   jwtTtlSeconds?: number;
   /** CONMAN_PUBLIC_URL without a trailing slash, for links in mail. */
   publicUrl: string;
+  /** CONMAN_INVITE_EXPIRY_DAYS; the invites module's default (7) when absent. */
+  inviteExpiryDays?: number;
   /** Redis key prefix of the rate-limit counters (tests isolate themselves with their own). */
   rateLimitPrefix?: string;
   loginLimits?: Limits;
@@ -240,7 +242,16 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       logger,
     }),
     environmentsModule({ client, access, apps, environments: services.environments, audit }),
-    invitesModule({ client, access, apps, invites, outbox, audit, publicUrl }),
+    invitesModule({
+      client,
+      access,
+      apps,
+      invites,
+      outbox,
+      audit,
+      publicUrl,
+      ...(context.inviteExpiryDays !== undefined && { expiryDays: context.inviteExpiryDays }),
+    }),
     jobsModule({
       client,
       access,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { issueOpaqueToken } from '@conman/auth';
 import { OutboxDrainer, createFileTransport } from '@conman/jobs';
+import { LOGIN_LIMITS } from '../src/resources/auth';
 import { postJson } from './support/harness';
 import {
   PASSWORD,
@@ -17,9 +18,12 @@ let mailDir: string;
 let drainer: OutboxDrainer;
 let appId: string;
 let admin: { id: string; token: string };
+/** Not the default 7: the tests below see CONMAN_INVITE_EXPIRY_DAYS applied. */
+const EXPIRY_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 beforeAll(async () => {
-  fixture = await startIdentityApi();
+  fixture = await startIdentityApi(LOGIN_LIMITS, { inviteExpiryDays: EXPIRY_DAYS });
   mailDir = await mkdtemp(path.join(os.tmpdir(), 'conman-invite-mail-'));
   drainer = new OutboxDrainer({
     outbox: fixture.outbox,
@@ -45,7 +49,7 @@ function decodeQuotedPrintable(raw: string): string {
 }
 
 /** Delivers pending mail to files and returns the accept tokens of the messages new since the last call. */
-async function deliveredTokens(): Promise<{ to: string; token: string }[]> {
+async function deliveredTokens(): Promise<{ to: string; token: string; text: string }[]> {
   await drainer.drainOnce();
   const files = (await readdir(mailDir)).filter((file) => file.endsWith('.eml') && !seen.has(file));
   const found = [];
@@ -54,7 +58,7 @@ async function deliveredTokens(): Promise<{ to: string; token: string }[]> {
     const raw = decodeQuotedPrintable(await readFile(path.join(mailDir, file), 'utf8'));
     const link = new RegExp(`${PUBLIC_URL}/accept-invite\\?token=([A-Za-z0-9_-]+)`).exec(raw);
     const to = /^To: (.+)$/m.exec(raw)?.[1] ?? '';
-    if (link?.[1]) found.push({ to, token: link[1] });
+    if (link?.[1]) found.push({ to, token: link[1], text: raw });
   }
   return found;
 }
@@ -95,6 +99,33 @@ describe('invites', () => {
     expect((await accept({ token: mail?.token, name: 'Again', password: 'a fresh passphrase' })).status).toBe(
       401,
     );
+  });
+
+  it('expire after CONMAN_INVITE_EXPIRY_DAYS, when created and when resent', async () => {
+    const expectExpiryFromNow = async (response: Response, sentAfter: number) => {
+      const expiresAt = Date.parse(((await response.json()) as { data: { expires_at: string } }).data.expires_at);
+      expect(expiresAt).toBeGreaterThanOrEqual(sentAfter + EXPIRY_DAYS * DAY_MS);
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + EXPIRY_DAYS * DAY_MS);
+    };
+    const createdAfter = Date.now();
+    const created = await invite('expiry@example.com');
+    expect(created.status).toBe(201);
+    const inviteId = ((await created.clone().json()) as { data: { id: string } }).data.id;
+    await expectExpiryFromNow(created, createdAfter);
+    const [mail] = await deliveredTokens();
+    expect(mail?.text).toContain(`valid for ${EXPIRY_DAYS} days`);
+
+    const resentAfter = Date.now();
+    const resent = await postJson(
+      `${fixture.api.url}/api/apps/${appId}/invites/${inviteId}/resend`,
+      {},
+      bearer(admin.token),
+    );
+    expect(resent.status).toBe(200);
+    await expectExpiryFromNow(resent, resentAfter);
+    const [resentMail] = await deliveredTokens();
+    expect(resentMail?.to).toBe('expiry@example.com');
+    expect(resentMail?.text).toContain(`valid for ${EXPIRY_DAYS} days`);
   });
 
   it('are for app_admin only', async () => {

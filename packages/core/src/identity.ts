@@ -88,7 +88,16 @@ export interface NotificationPreferences {
   emailEnabled: boolean;
 }
 
-export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** CONMAN_INVITE_EXPIRY_DAYS when unset. */
+export const DEFAULT_INVITE_EXPIRY_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long an invite (created or resent) stays valid, from CONMAN_INVITE_EXPIRY_DAYS. */
+export function inviteTtlMs(expiryDays: number = DEFAULT_INVITE_EXPIRY_DAYS): number {
+  return expiryDays * DAY_MS;
+}
+
+export const INVITE_TTL_MS = inviteTtlMs();
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
 /** An ordered deployment stage of an app (SPEC §6.1); ids stay stable across updates of the set. */

@@ -58,6 +58,8 @@ export interface IdentityFixture {
 export interface IdentityApiOptions {
   /** A raised accept-invite limit, e.g. to call that endpoint once per caller kind. */
   acceptInvitePerIp?: RateLimitRule;
+  /** CONMAN_INVITE_EXPIRY_DAYS of the server (the module default when absent). */
+  inviteExpiryDays?: number;
   /** The Git adapter on the fixture's storage root (default a LocalGitAdapter), e.g. one that fails. */
   createGit?: (storageRoot: string) => GitAdapter;
 }
@@ -93,6 +95,7 @@ export async function startIdentityApi(
       perIp: { ...FORGOT_PASSWORD_LIMITS.perIp, limit: 1000 },
     },
     ...(options.acceptInvitePerIp !== undefined && { acceptInviteLimitPerIp: options.acceptInvitePerIp }),
+    ...(options.inviteExpiryDays !== undefined && { inviteExpiryDays: options.inviteExpiryDays }),
   };
   const services = createConmanServices(context);
   const { users, apps, memberships, apiKeys, sessionService } = services;

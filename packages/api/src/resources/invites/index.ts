@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
+import { DEFAULT_INVITE_EXPIRY_DAYS, NotFoundError, inviteTtlMs, type Invite, type Role } from '@conman/core';
 import { issueOpaqueToken, type AccessControl } from '@conman/auth';
 import {
   inTransaction,
@@ -27,16 +27,21 @@ export interface InvitesModuleDependencies {
   audit: AuditLog;
   /** CONMAN_PUBLIC_URL, without a trailing slash: accept links point there. */
   publicUrl: string;
+  /** CONMAN_INVITE_EXPIRY_DAYS: how long a (re)sent invite stays valid; 7 when absent. */
+  expiryDays?: number;
 }
+
 
 const appParams = z.object({ appId: objectId });
 const inviteParams = z.object({ appId: objectId, inviteId: objectId });
 
 /** Invites of an app (app_admin): create, list, resend (new token, old one dead), revoke. */
 export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
+  const expiryDays = deps.expiryDays ?? DEFAULT_INVITE_EXPIRY_DAYS;
+  const newExpiry = () => new Date(Date.now() + inviteTtlMs(expiryDays));
   const mailFor = async (appId: string, email: string, role: Role, token: string) => {
     const app = await requireApp(deps.apps, appId);
-    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token });
+    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token, expiryDays });
   };
   const auditedInvite = (invite: Invite) => ({
     email: invite.email,
@@ -69,7 +74,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
                 role: body.role,
                 tokenHash: hash,
                 invitedBy: actorOf(caller).id,
-                expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+                expiresAt: newExpiry(),
               },
               { session },
             );
@@ -128,7 +133,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
               params.appId,
               params.inviteId,
               hash,
-              new Date(Date.now() + INVITE_TTL_MS),
+              newExpiry(),
               { session },
             );
             if (!before || !after) throw new NotFoundError('Invite not found');
