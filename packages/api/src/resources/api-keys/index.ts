@@ -3,8 +3,9 @@ import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core
 import { issueApiKey, type AccessControl } from '@conman/auth';
 import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { created, noContent, ok } from '../../platform/replies';
-import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, noContent, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 
 export interface ApiKeysModuleDependencies {
@@ -107,12 +108,12 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         operationId: 'listApiKeys',
         access: { kind: 'app', capability: 'manage_app' },
         summary: 'API keys of an app (without the keys)',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(apiKeySchema), 'The keys') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(apiKeySchema, 'A page of the keys') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, request }) => {
+        handler: async ({ params, query, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'manage_app');
-          return ok((await deps.apiKeys.listForApp(params.appId)).map(apiKeyView));
+          return paginatedSlice(await deps.apiKeys.listForApp(params.appId), query, apiKeyView);
         },
       }),
       defineRoute({

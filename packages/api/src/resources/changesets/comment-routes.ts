@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, validateRepoPath } from '@conman/core';
 import { inTransaction } from '@conman/db';
-import { created, ok } from '../../platform/replies';
-import { dataResponse, defineRoute } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import { actorOf } from '../auth/caller';
 import { callerAndChangeset, requireAuthor } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
@@ -31,20 +31,18 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       path: '/apps/:appId/changesets/:changesetId/comments',
       operationId: 'listChangesetComments',
       access: { kind: 'app', capability: 'read_app' },
-      summary: 'Comment threads of a changeset, oldest first, each with its replies',
-      request: { params: changesetParams },
-      responses: { 200: dataResponse(z.array(threadSchema), 'The threads') },
+      summary: 'Comment threads of a changeset, oldest first, each with its replies (pages count threads)',
+      request: { params: changesetParams, query: paginationQuery },
+      responses: { 200: pageResponse(threadSchema, 'A page of the threads') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
+      handler: async ({ params, query, request }) => {
         const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
         const comments = await deps.comments.list(changeset.id);
-        const threads = comments
-          .filter((comment) => comment.parentId === null)
-          .map((root) => ({
-            ...commentView(root),
-            replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
-          }));
-        return ok(threads);
+        const roots = comments.filter((comment) => comment.parentId === null);
+        return paginatedSlice(roots, query, (root) => ({
+          ...commentView(root),
+          replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
+        }));
       },
     }),
     defineRoute({

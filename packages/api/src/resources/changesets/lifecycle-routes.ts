@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ForbiddenError, InvalidTransitionError, type Changeset } from '@conman/core';
 import { inTransaction } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { pageWindow } from '../../platform/pagination';
-import { accepted, created, ok, paginated } from '../../platform/replies';
+import { pageWindow, paginationQuery } from '../../platform/pagination';
+import { accepted, created, ok, paginated, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { jobView } from '../jobs/schemas';
@@ -187,12 +187,12 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies) {
       operationId: 'listChangesetRevisions',
       access: { kind: 'app', capability: 'read_app' },
       summary: 'Every frozen revision of a changeset, oldest first',
-      request: { params: changesetParams },
-      responses: { 200: dataResponse(z.array(revisionSchema), 'The revisions') },
+      request: { params: changesetParams, query: paginationQuery },
+      responses: { 200: pageResponse(revisionSchema, 'A page of the revisions') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ params, request }) => {
+      handler: async ({ params, query, request }) => {
         const { changeset } = await callerAndChangeset(deps, request, params, 'read_app');
-        return ok((await deps.revisions.list(changeset.id)).map(revisionView));
+        return paginatedSlice(await deps.revisions.list(changeset.id), query, revisionView);
       },
     }),
   ];

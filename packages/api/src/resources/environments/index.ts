@@ -3,8 +3,9 @@ import { ConflictError, NotFoundError, ValidationError, type Environment } from 
 import type { AccessControl } from '@conman/auth';
 import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 
 export interface EnvironmentsModuleDependencies {
@@ -61,12 +62,12 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         operationId: 'listEnvironments',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'Environments of an app, by position',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(environmentSchema, 'A page of the environments, by position') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, request }) => {
+        handler: async ({ params, query, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'read_app');
-          return ok((await deps.environments.listForApp(params.appId)).map(environmentView));
+          return paginatedSlice(await deps.environments.listForApp(params.appId), query, environmentView);
         },
       }),
       defineRoute({

@@ -10,7 +10,7 @@ import {
 } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
-import { created, noContent, ok, paginated } from '../../platform/replies';
+import { created, noContent, ok, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { requireApp } from '../apps/require-app';
@@ -30,7 +30,6 @@ export interface InvitesModuleDependencies {
   /** CONMAN_INVITE_EXPIRY_DAYS: how long a (re)sent invite stays valid; 7 when absent. */
   expiryDays?: number;
 }
-
 
 const appParams = z.object({ appId: objectId });
 const inviteParams = z.object({ appId: objectId, inviteId: objectId });
@@ -106,13 +105,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, query, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'invite_users');
-          const invites = await deps.invites.listForApp(params.appId);
-          const window = invites.slice((query.page - 1) * query.limit, query.page * query.limit);
-          return paginated(window.map(inviteView), {
-            page: query.page,
-            limit: query.limit,
-            total: invites.length,
-          });
+          return paginatedSlice(await deps.invites.listForApp(params.appId), query, inviteView);
         },
       }),
       defineRoute({
@@ -129,13 +122,9 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
           const { token, hash } = issueOpaqueToken();
           const invite = await inTransaction(deps.client, async (session) => {
             const before = await deps.invites.findInApp(params.appId, params.inviteId, { session });
-            const after = await deps.invites.replaceToken(
-              params.appId,
-              params.inviteId,
-              hash,
-              newExpiry(),
-              { session },
-            );
+            const after = await deps.invites.replaceToken(params.appId, params.inviteId, hash, newExpiry(), {
+              session,
+            });
             if (!before || !after) throw new NotFoundError('Invite not found');
             await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), {
               session,

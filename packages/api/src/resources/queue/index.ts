@@ -4,8 +4,9 @@ import { inTransaction } from '@conman/db';
 import type { AccessControl } from '@conman/auth';
 import type { AuditLog, ChangesetsRepository, QueueCounters } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { changesetSchema, changesetView } from '../changesets/schemas';
 
@@ -31,12 +32,12 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         operationId: 'getQueue',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'The queued changesets by position',
-        request: { params: appParams },
-        responses: { 200: dataResponse(z.array(changesetSchema), 'The queue, first position first') },
+        request: { params: appParams, query: paginationQuery },
+        responses: { 200: pageResponse(changesetSchema, 'A page of the queue, first position first') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params, request }) => {
+        handler: async ({ params, query, request }) => {
           await authorizedCaller(deps.access, request, params.appId, 'read_app');
-          return ok((await deps.changesets.listQueued(params.appId)).map(changesetView));
+          return paginatedSlice(await deps.changesets.listQueued(params.appId), query, changesetView);
         },
       }),
       defineRoute({
