@@ -1,9 +1,10 @@
-import { normalizeEmail, type Logger } from '@conman/core';
-import type { AccessControl, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
+import { UnauthorizedError, normalizeEmail, type Logger } from '@conman/core';
+import type { AccessControl, LoginResult, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
 import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
 import { userCallerOf } from './caller';
+import { auditFailedLogin, auditLogin } from './login-audit';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
@@ -47,17 +48,21 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
             { rule: limits.perEmail, subject: normalizeEmail(body.email) },
           ]);
           const userAgent = request.get('user-agent');
+          let result: LoginResult;
           try {
-            const { token, user, session } = await deps.sessionService.login(body.email, body.password, {
+            result = await deps.sessionService.login(body.email, body.password, {
               clientIp,
               ...(userAgent !== undefined && { userAgent }),
             });
-            return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
           } catch (error) {
-            // Failed logins are logged (never audited per attempt); the email is not a secret, the password is never logged.
+            if (error instanceof UnauthorizedError) await auditFailedLogin(deps, body.email);
+            // The email is not a secret; the password is never logged nor audited.
             deps.logger.warn('login failed', { client_ip: clientIp });
             throw error;
           }
+          const { token, user, session } = result;
+          await auditLogin(deps, result);
+          return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
         },
       }),
       defineRoute({
