@@ -43,7 +43,7 @@ import { appsModule } from './resources/apps';
 import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
-import { acceptInviteModule } from './resources/invites/accept';
+import { acceptInviteModule, type AcceptInviteLimits } from './resources/invites/accept';
 import { WorkspaceService, workspacesModule } from './resources/workspaces';
 import {
   changesetHeadMovedListener,
@@ -75,8 +75,8 @@ export interface ConmanApiContext {
   rateLimitPrefix?: string;
   loginLimits?: Limits;
   forgotPasswordLimits?: Limits;
-  /** Accept-invite attempts per client IP; the module's default (10 per minute) when absent. */
-  acceptInviteLimitPerIp?: RateLimitRule;
+  /** Accept-invite attempts per client IP, email and token; `ACCEPT_INVITE_LIMITS` for those absent. */
+  acceptInviteLimits?: Partial<AcceptInviteLimits>;
   /**
    * Carries role and session cache invalidations between server processes (Redis pub/sub, built by
    * the server); without it a role change or a revoked session reaches other processes within the
@@ -270,7 +270,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       roles,
       audit,
       rateLimiter,
-      ...(context.acceptInviteLimitPerIp !== undefined && { limitPerIp: context.acceptInviteLimitPerIp }),
+      ...(context.acceptInviteLimits !== undefined && { limits: context.acceptInviteLimits }),
     }),
     workspacesModule({ access, apps, service: services.workspaceService }),
     changesetsModule(changesetDependencies(context, services)),

@@ -21,9 +21,19 @@ let admin: { id: string; token: string };
 /** Not the default 7: the tests below see CONMAN_INVITE_EXPIRY_DAYS applied. */
 const EXPIRY_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
+const EMAIL_LIMIT = 3;
+const TOKEN_LIMIT = 4;
 
 beforeAll(async () => {
-  fixture = await startIdentityApi(LOGIN_LIMITS, { inviteExpiryDays: EXPIRY_DAYS });
+  fixture = await startIdentityApi(LOGIN_LIMITS, {
+    inviteExpiryDays: EXPIRY_DAYS,
+    // Every request comes from 127.0.0.1: the per-email and per-token limits are exercised here.
+    acceptInviteLimits: {
+      perIp: { name: 'accept-invite:ip', limit: 1000, windowSeconds: 60 },
+      perEmail: { name: 'accept-invite:email', limit: EMAIL_LIMIT, windowSeconds: 900 },
+      perToken: { name: 'accept-invite:token', limit: TOKEN_LIMIT, windowSeconds: 900 },
+    },
+  });
   mailDir = await mkdtemp(path.join(os.tmpdir(), 'conman-invite-mail-'));
   drainer = new OutboxDrainer({
     outbox: fixture.outbox,
@@ -103,7 +113,9 @@ describe('invites', () => {
 
   it('expire after CONMAN_INVITE_EXPIRY_DAYS, when created and when resent', async () => {
     const expectExpiryFromNow = async (response: Response, sentAfter: number) => {
-      const expiresAt = Date.parse(((await response.json()) as { data: { expires_at: string } }).data.expires_at);
+      const expiresAt = Date.parse(
+        ((await response.json()) as { data: { expires_at: string } }).data.expires_at,
+      );
       expect(expiresAt).toBeGreaterThanOrEqual(sentAfter + EXPIRY_DAYS * DAY_MS);
       expect(expiresAt).toBeLessThanOrEqual(Date.now() + EXPIRY_DAYS * DAY_MS);
     };
@@ -219,5 +231,46 @@ describe('invites', () => {
       const token = /token=([A-Za-z0-9_-]+)/.exec(raw)?.[1] ?? 'missing';
       expect(stored).not.toContain(token);
     }
+  });
+});
+
+describe('accept-invite rate limits', () => {
+  async function expectRateLimited(response: Response): Promise<void> {
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await response.json()) as { error: { code: string; request_id: string } };
+    expect(body.error).toMatchObject({ code: 'rate_limited', request_id: expect.any(String) });
+  }
+
+  it('limit guesses per invited email, whichever invite token carries them', async () => {
+    await fixture.newUser('guessed@example.com');
+    await invite('guessed@example.com');
+    const [first] = await deliveredTokens();
+    for (let attempt = 0; attempt < EMAIL_LIMIT; attempt += 1) {
+      expect((await accept({ token: first?.token, password: `guess number ${attempt}` })).status).toBe(401);
+    }
+    await expectRateLimited(await accept({ token: first?.token, password: PASSWORD }));
+
+    // A second invite to the same email (another app) shares the email's budget.
+    const otherApp = await fixture.newApp('invite-app-2');
+    await fixture.memberships.add(otherApp, admin.id, 'app_admin');
+    const response = await postJson(
+      `${fixture.api.url}/api/apps/${otherApp}/invites`,
+      { email: 'guessed@example.com', role: 'user' },
+      bearer(admin.token),
+    );
+    expect(response.status).toBe(201);
+    const [second] = await deliveredTokens();
+    await expectRateLimited(await accept({ token: second?.token, password: PASSWORD }));
+    // The refused attempts consumed nothing: both invites are still pending.
+    expect(await fixture.invites.listForApp(otherApp)).toHaveLength(1);
+  });
+
+  it('limit attempts per token, even one that matches no invite', async () => {
+    const { token } = issueOpaqueToken();
+    for (let attempt = 0; attempt < TOKEN_LIMIT; attempt += 1) {
+      expect((await accept({ token, name: 'Nobody', password: 'a fresh passphrase' })).status).toBe(401);
+    }
+    await expectRateLimited(await accept({ token, name: 'Nobody', password: 'a fresh passphrase' }));
   });
 });

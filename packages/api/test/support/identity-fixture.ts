@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger, Role } from '@conman/core';
-import { hashPassword, issueApiKey, type RateLimitRule, type SessionService } from '@conman/auth';
+import { hashPassword, issueApiKey, type SessionService } from '@conman/auth';
 import type {
   ApiKeysRepository,
   AppsRepository,
@@ -18,6 +18,7 @@ import { LocalGitAdapter, type GitAdapter } from '@conman/git';
 import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
 import { LOGIN_LIMITS } from '../../src/resources/auth';
 import { FORGOT_PASSWORD_LIMITS } from '../../src/resources/auth/password-reset';
+import type { AcceptInviteLimits } from '../../src/resources/invites/accept';
 import {
   conmanModules,
   createConmanServices,
@@ -56,8 +57,8 @@ export interface IdentityFixture {
 }
 
 export interface IdentityApiOptions {
-  /** A raised accept-invite limit, e.g. to call that endpoint once per caller kind. */
-  acceptInvitePerIp?: RateLimitRule;
+  /** Other accept-invite limits, e.g. raised to call that endpoint once per caller kind. */
+  acceptInviteLimits?: Partial<AcceptInviteLimits>;
   /** CONMAN_INVITE_EXPIRY_DAYS of the server (the module default when absent). */
   inviteExpiryDays?: number;
   /** The Git adapter on the fixture's storage root (default a LocalGitAdapter), e.g. one that fails. */
@@ -94,7 +95,7 @@ export async function startIdentityApi(
       ...FORGOT_PASSWORD_LIMITS,
       perIp: { ...FORGOT_PASSWORD_LIMITS.perIp, limit: 1000 },
     },
-    ...(options.acceptInvitePerIp !== undefined && { acceptInviteLimitPerIp: options.acceptInvitePerIp }),
+    ...(options.acceptInviteLimits !== undefined && { acceptInviteLimits: options.acceptInviteLimits }),
     ...(options.inviteExpiryDays !== undefined && { inviteExpiryDays: options.inviteExpiryDays }),
   };
   const services = createConmanServices(context);
