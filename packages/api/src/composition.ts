@@ -210,6 +210,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
   const { logger, publicUrl } = context;
   const { client, db } = context.mongo;
   const { access, audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
+  const preferences = new NotificationPreferencesRepository(db);
   return [
     authModule({
       client,
@@ -221,13 +222,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       logger,
       loginLimits: context.loginLimits ?? LOGIN_LIMITS,
     }),
-    meModule({
-      client,
-      access,
-      memberships,
-      preferences: new NotificationPreferencesRepository(db),
-      audit,
-    }),
+    meModule({ client, access, memberships, preferences, audit }),
     membersModule({ client, access, roles, memberships, users, audit }),
     auditModule({ access, audit }),
     apiKeysModule({ client, access, apiKeys: services.apiKeys, audit }),
@@ -272,7 +267,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       rateLimiter,
       ...(context.acceptInviteLimits !== undefined && { limits: context.acceptInviteLimits }),
     }),
-    workspacesModule({ access, apps, service: services.workspaceService }),
+    workspacesModule({ access, apps, service: services.workspaceService, preferences }),
     changesetsModule(changesetDependencies(context, services)),
     queueModule({
       client,

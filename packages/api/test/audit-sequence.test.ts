@@ -403,8 +403,8 @@ describe('audit sequence', () => {
         before: 'present',
         after: 'present',
         content: (event) => {
-          expect(event.before).toEqual({ email_enabled: true });
-          expect(event.after).toEqual({ email_enabled: false });
+          expect(event.before).toEqual({ email_enabled: true, commit_mode: null });
+          expect(event.after).toEqual({ email_enabled: false, commit_mode: null });
         },
       }),
     );

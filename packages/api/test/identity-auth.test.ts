@@ -203,20 +203,27 @@ describe('notification preferences', () => {
   it('default to on, toggle, and audit the change', async () => {
     const headers = bearer(await tokenFor());
     const url = `${fixture.api.url}/api/me/notification-preferences`;
-    expect(await (await fetch(url, { headers })).json()).toEqual({ data: { email_enabled: true } });
+    expect(await (await fetch(url, { headers })).json()).toEqual({
+      data: { email_enabled: true, commit_mode: null },
+    });
     const patch = await fetch(url, {
       method: 'PATCH',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ email_enabled: false }),
     });
     expect(patch.status).toBe(200);
-    expect(await (await fetch(url, { headers })).json()).toEqual({ data: { email_enabled: false } });
+    expect(await (await fetch(url, { headers })).json()).toEqual({
+      data: { email_enabled: false, commit_mode: null },
+    });
     const events = await fixture.database.db
       .collection('audit_events')
       .find({ action: 'notification_preferences.updated' })
       .toArray();
     expect(events.map((event) => [event.before, event.after])).toEqual([
-      [{ email_enabled: true }, { email_enabled: false }],
+      [
+        { email_enabled: true, commit_mode: null },
+        { email_enabled: false, commit_mode: null },
+      ],
     ]);
     const invalid = await fetch(url, {
       method: 'PATCH',
@@ -224,6 +231,21 @@ describe('notification preferences', () => {
       body: JSON.stringify({ email_enabled: 'no' }),
     });
     expect(invalid.status).toBe(400);
+  });
+
+  it('hold the commit mode, set alone or cleared back to the app default', async () => {
+    const headers = { ...bearer(await tokenFor()), 'content-type': 'application/json' };
+    const url = `${fixture.api.url}/api/me/notification-preferences`;
+    const patch = (body: unknown) => fetch(url, { method: 'PATCH', headers, body: JSON.stringify(body) });
+    const chosen = await patch({ commit_mode: 'manual_checkpoint' });
+    expect(chosen.status).toBe(200);
+    expect(((await chosen.json()) as { data: unknown }).data).toMatchObject({
+      commit_mode: 'manual_checkpoint',
+    });
+    const cleared = await patch({ commit_mode: null });
+    expect(((await cleared.json()) as { data: unknown }).data).toMatchObject({ commit_mode: null });
+    expect((await patch({ commit_mode: 'sometimes' })).status).toBe(400);
+    expect((await patch({})).status).toBe(400);
   });
 });
 

@@ -109,12 +109,8 @@ describe('lists with the pagination envelope', () => {
   });
 
   it('revisions, oldest first', async () => {
-    const settings = (await world.fixture.apps.findById(world.appId))!.settings;
     // Checkpoints while in review freeze the next revisions.
-    await world.fixture.apps.updateSettings(world.appId, {
-      ...settings,
-      commit_mode_default: 'manual_checkpoint',
-    });
+    await world.fixture.setCommitModeDefault(world.appId, 'manual_checkpoint');
     try {
       const changeset = await world.submitted();
       for (const version of [2, 3]) {
@@ -138,7 +134,7 @@ describe('lists with the pagination envelope', () => {
       );
       expect(all.map((revision) => revision.number)).toEqual([1, 2, 3]);
     } finally {
-      await world.fixture.apps.updateSettings(world.appId, settings);
+      await world.fixture.setCommitModeDefault(world.appId, 'submit_commit');
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { AppSettings } from './app-settings';
+import type { AppSettings, CommitMode } from './app-settings';
 import type { Role } from './permissions';
 
 /** Domain objects of SPEC §4 and §6.1 as repositories return them (ids are 24-char hex strings). */
@@ -83,9 +83,12 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
+/** A user's own settings (the `notification_preferences` document, SPEC §9). */
 export interface NotificationPreferences {
   userId: string;
   emailEnabled: boolean;
+  /** The user's commit mode for their workspaces; null = the app default (SPEC §5.3). */
+  commitMode: CommitMode | null;
 }
 
 /** CONMAN_INVITE_EXPIRY_DAYS when unset. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { Logger, Role } from '@conman/core';
+import type { CommitMode, Logger, Role } from '@conman/core';
 import { hashPassword, issueApiKey, type SessionService } from '@conman/auth';
 import type {
   ApiKeysRepository,
@@ -52,6 +52,8 @@ export interface IdentityFixture {
   /** Creates a user (optionally a member of `appId`) and returns its id and a session token. */
   newUser(email: string, membership?: { appId: string; role: Role }): Promise<{ id: string; token: string }>;
   newApp(name: string): Promise<string>;
+  /** Sets the app's `commit_mode_default` (checkpoints need `manual_checkpoint`). */
+  setCommitModeDefault(appId: string, mode: CommitMode): Promise<void>;
   newApiKey(appId: string, role: Role, createdBy: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -127,6 +129,11 @@ export async function startIdentityApi(
     },
     newApp: async (name) =>
       (await apps.create({ name, repoPath: `${name}.git`, integrationBranch: 'main' })).id,
+    setCommitModeDefault: async (appId, mode) => {
+      const app = await apps.findById(appId);
+      if (!app) throw new Error(`no app ${appId}`);
+      await apps.updateSettings(appId, { ...app.settings, commit_mode_default: mode });
+    },
     newApiKey: async (appId, role, createdBy) => {
       const { token, hash } = issueApiKey();
       await apiKeys.create({

@@ -1,3 +1,4 @@
+import { ValidationError } from '@conman/core';
 import type { AccessControl } from '@conman/auth';
 import {
   inTransaction,
@@ -11,6 +12,7 @@ import { userCallerOf } from '../auth/caller';
 import {
   notificationPreferencesBody,
   notificationPreferencesSchema,
+  preferencesView,
   profileSchema,
   userView,
 } from '../auth/schemas';
@@ -24,7 +26,7 @@ export interface MeModuleDependencies {
   audit: AuditLog;
 }
 
-/** GET /me and the notification toggle of the signed-in user. */
+/** GET /me and the own settings of the signed-in user (notification toggle, commit mode). */
 export function meModule(deps: MeModuleDependencies): ApiModule {
   return {
     name: 'me',
@@ -55,13 +57,12 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         path: '/me/notification-preferences',
         operationId: 'getNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Whether the signed-in user receives notification emails',
+        summary: 'Whether the signed-in user receives notification emails, and their commit mode',
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The preferences') },
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ request }) => {
           const { user } = await userCallerOf(deps.access, request);
-          const preferences = await deps.preferences.get(user.id);
-          return ok({ email_enabled: preferences.emailEnabled });
+          return ok(preferencesView(await deps.preferences.get(user.id)));
         },
       }),
       defineRoute({
@@ -69,15 +70,21 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         path: '/me/notification-preferences',
         operationId: 'updateNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Turn notification emails on or off',
+        summary: 'Turn notification emails on or off; choose a commit mode (null: the app default)',
         request: { body: notificationPreferencesBody },
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The updated preferences') },
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ request, body }) => {
           const { user } = await userCallerOf(deps.access, request);
+          if (body.email_enabled === undefined && body.commit_mode === undefined)
+            throw new ValidationError('Send email_enabled or commit_mode');
+          const changes = {
+            ...(body.email_enabled !== undefined && { emailEnabled: body.email_enabled }),
+            ...(body.commit_mode !== undefined && { commitMode: body.commit_mode }),
+          };
           const updated = await inTransaction(deps.client, async (session) => {
             const before = await deps.preferences.get(user.id, { session });
-            const after = await deps.preferences.set(user.id, body.email_enabled, { session });
+            const after = await deps.preferences.set(user.id, changes, { session });
             await deps.audit.record(
               {
                 appId: null,
@@ -85,14 +92,14 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
                 entityType: 'notification_preferences',
                 entityId: user.id,
                 action: 'notification_preferences.updated',
-                before: { email_enabled: before.emailEnabled },
-                after: { email_enabled: after.emailEnabled },
+                before: preferencesView(before),
+                after: preferencesView(after),
               },
               session,
             );
             return after;
           });
-          return ok({ email_enabled: updated.emailEnabled });
+          return ok(preferencesView(updated));
         },
       }),
     ],

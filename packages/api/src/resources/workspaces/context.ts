@@ -4,12 +4,15 @@ import type { AccessControl, Caller } from '@conman/auth';
 import type { AppsRepository } from '@conman/db';
 import { actorOf, authorizedCaller } from '../auth/caller';
 import { requireApp } from '../apps/require-app';
+import type { CommitModePreferences } from './commit-mode';
 import { serviceAccountSignature, type WorkspaceActor, type WorkspaceService } from './service';
 
 export interface WorkspacesModuleDependencies {
   access: AccessControl;
   apps: AppsRepository;
   service: WorkspaceService;
+  /** Users' commit mode preferences, for the mode in force on a workspace. */
+  preferences: CommitModePreferences;
 }
 
 /** The owner identity and commit signature of a caller (users, or API keys acting as service accounts). */

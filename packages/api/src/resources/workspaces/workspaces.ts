@@ -5,6 +5,7 @@ import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
 import { appAccess, editAccess, type WorkspacesModuleDependencies } from './context';
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
+import { assertCheckpointsAllowed } from './commit-mode';
 
 const title = z.string().trim().min(1).max(200);
 const commitMode = z.enum(COMMIT_MODES);
@@ -125,7 +126,8 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       path: '/apps/:appId/workspaces/:wsId/checkpoints',
       operationId: 'createWorkspaceCheckpoint',
       access: EDIT,
-      summary: 'Commit the working state as one commit on the workspace branch',
+      summary:
+        'Commit the working state as one commit on the workspace branch (manual_checkpoint mode; else 409)',
       request: {
         params: workspaceParams,
         body: z.strictObject({ message: z.string().trim().min(1).max(5000) }),
@@ -139,6 +141,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
       handler: async ({ params, body, request }) => {
         const { app, actor, workspace } = await editAccess(deps, request, params.appId, params.wsId);
+        await assertCheckpointsAllowed(deps.preferences, app, workspace);
         const result = await service.checkpoint(app, workspace, actor, body.message);
         return ok({ workspace: workspaceView(result.workspace), committed: result.committed });
       },
