@@ -102,8 +102,7 @@ describe('identity on the real server', () => {
 
     const accessLineOf = (response: { headers: Headers }) => () =>
       serverLogLines().find(
-        (line) =>
-          line.message === 'http request' && line.request_id === response.headers.get('x-request-id'),
+        (line) => line.message === 'http request' && line.request_id === response.headers.get('x-request-id'),
       );
     await waitFor(() => Boolean(accessLineOf(byUser)() && accessLineOf(byKey)()), 10_000);
     expect(accessLineOf(byUser)()).toMatchObject({
