@@ -75,8 +75,18 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     jwtSecret: config.auth.jwtSecret,
     jwtTtlSeconds: config.auth.jwtExpiryHours * 3600,
     publicUrl: config.publicUrl,
+    inviteExpiryDays: config.auth.inviteExpiryDays,
     loginLimits: rateLimits(config, 'login'),
     forgotPasswordLimits: rateLimits(config, 'forgot'),
+    acceptInviteLimits: {
+      ...rateLimits(config, 'accept-invite'),
+      // One token belongs to one email: the same budget.
+      perToken: {
+        name: 'accept-invite:token',
+        limit: config.rateLimit.maxPerEmail,
+        windowSeconds: config.rateLimit.windowSeconds,
+      },
+    },
     rateLimitPrefix: `${config.redis.prefix}:rl`,
     cacheInvalidation,
     ai: config.ai,

@@ -44,7 +44,7 @@ import { appsModule } from './resources/apps';
 import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
-import { acceptInviteModule } from './resources/invites/accept';
+import { acceptInviteModule, type AcceptInviteLimits } from './resources/invites/accept';
 import { WorkspaceService, workspacesModule, type WorkspaceListeners } from './resources/workspaces';
 import {
   ChangesetService,
@@ -71,12 +71,14 @@ export interface ConmanApiContext {
   jwtTtlSeconds?: number;
   /** CONMAN_PUBLIC_URL without a trailing slash, for links in mail. */
   publicUrl: string;
+  /** CONMAN_INVITE_EXPIRY_DAYS; the invites module's default (7) when absent. */
+  inviteExpiryDays?: number;
   /** Redis key prefix of the rate-limit counters (tests isolate themselves with their own). */
   rateLimitPrefix?: string;
   loginLimits?: Limits;
   forgotPasswordLimits?: Limits;
-  /** Accept-invite attempts per client IP; the module's default (10 per minute) when absent. */
-  acceptInviteLimitPerIp?: RateLimitRule;
+  /** Accept-invite attempts per client IP, email and token; `ACCEPT_INVITE_LIMITS` for those absent. */
+  acceptInviteLimits?: Partial<AcceptInviteLimits>;
   /**
    * Carries role and session cache invalidations between server processes (Redis pub/sub, built by
    * the server); without it a role change or a revoked session reaches other processes within the
@@ -239,6 +241,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
   const { logger, publicUrl } = context;
   const { db } = context.mongo;
   const { unitOfWork } = services;
+  const preferences = new NotificationPreferencesRepository(db);
   const { audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
   return [
     authModule({
@@ -253,7 +256,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
     meModule({
       unitOfWork,
       memberships,
-      preferences: new NotificationPreferencesRepository(db),
+      preferences,
       audit,
     }),
     membersModule({ unitOfWork, roles, memberships, users, audit }),
@@ -269,7 +272,15 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       logger,
     }),
     environmentsModule({ unitOfWork, apps, environments: services.environments, audit }),
-    invitesModule({ unitOfWork, apps, invites, outbox, audit, publicUrl }),
+    invitesModule({
+      unitOfWork,
+      apps,
+      invites,
+      outbox,
+      audit,
+      publicUrl,
+      ...(context.inviteExpiryDays !== undefined && { expiryDays: context.inviteExpiryDays }),
+    }),
     jobsModule({
       unitOfWork,
       apps,
@@ -287,9 +298,9 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       roles,
       audit,
       rateLimiter,
-      ...(context.acceptInviteLimitPerIp !== undefined && { limitPerIp: context.acceptInviteLimitPerIp }),
+      ...(context.acceptInviteLimits !== undefined && { limits: context.acceptInviteLimits }),
     }),
-    workspacesModule({ apps, service: services.workspaceService }),
+    workspacesModule({ apps, service: services.workspaceService, preferences }),
     changesetsModule(services.changesetService.dependencies, services.changesetService),
     queueModule({
       unitOfWork,

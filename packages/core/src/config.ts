@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INVITE_EXPIRY_DAYS } from './identity';
 
 /**
  * Every CONMAN_* variable (SPEC §10.2) in one schema. `parseConfig` is pure: loading `.env`, the data
@@ -71,7 +72,7 @@ export const configEnvSchema = z.object({
     message: 'must be at least 32 characters',
   }),
   CONMAN_JWT_EXPIRY_HOURS: positiveInt.default(24),
-  CONMAN_INVITE_EXPIRY_DAYS: positiveInt.default(7),
+  CONMAN_INVITE_EXPIRY_DAYS: positiveInt.default(DEFAULT_INVITE_EXPIRY_DAYS),
   CONMAN_SECRETS_MASTER_KEY: masterKeyText.optional(),
   CONMAN_TEMP_URL_DOMAIN: z.string().min(1).default('temp.localhost'),
   CONMAN_SMTP_URL: optionalUrl,

@@ -164,10 +164,25 @@ describe('API keys', () => {
 
 describe('notification preferences', () => {
   it('default to email on and remember the toggle', async () => {
-    expect(await preferences.get(userId)).toEqual({ userId, emailEnabled: true });
-    await preferences.set(userId, false);
+    expect(await preferences.get(userId)).toEqual({ userId, emailEnabled: true, commitMode: null });
+    await preferences.set(userId, { emailEnabled: false });
     expect((await preferences.get(userId)).emailEnabled).toBe(false);
-    await preferences.set(userId, true);
+    await preferences.set(userId, { emailEnabled: true });
     expect((await preferences.get(userId)).emailEnabled).toBe(true);
+  });
+
+  it('keep the commit mode apart from the email toggle', async () => {
+    expect(await preferences.set(userId, { commitMode: 'manual_checkpoint' })).toEqual({
+      userId,
+      emailEnabled: true,
+      commitMode: 'manual_checkpoint',
+    });
+    await preferences.set(userId, { emailEnabled: false });
+    expect(await preferences.get(userId)).toMatchObject({
+      emailEnabled: false,
+      commitMode: 'manual_checkpoint',
+    });
+    await preferences.set(userId, { commitMode: null });
+    expect((await preferences.get(userId)).commitMode).toBeNull();
   });
 });

@@ -25,7 +25,13 @@ export interface GeneratedWorld {
 export async function startGeneratedWorld(): Promise<GeneratedWorld> {
   const fixture = await startIdentityApi(
     { ...LOGIN_LIMITS, perIp: { ...LOGIN_LIMITS.perIp, ...LIFTED } },
-    { acceptInvitePerIp: { name: 'accept-invite:ip', ...LIFTED } },
+    {
+      acceptInviteLimits: {
+        perIp: { name: 'accept-invite:ip', ...LIFTED },
+        perEmail: { name: 'accept-invite:email', ...LIFTED },
+        perToken: { name: 'accept-invite:token', ...LIFTED },
+      },
+    },
   );
   const world = await setUpCallers(fixture);
   const response = await fetch(`${fixture.api.url}/api/openapi.json`);

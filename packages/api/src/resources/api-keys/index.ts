@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core';
 import { issueApiKey } from '@conman/auth';
 import { type ApiKeysRepository, type AuditLog, type UnitOfWork } from '@conman/db';
-import { created, noContent, ok } from '../../platform/replies';
-import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, noContent, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { objectId, singleLineText } from '../../platform/common-schemas';
 
 export interface ApiKeysModuleDependencies {
@@ -102,12 +103,11 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         operationId: 'listApiKeys',
         access: { kind: 'app', capability: 'manage_app' },
         summary: 'API keys of an app (without the keys)',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(apiKeySchema), 'The keys') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(apiKeySchema, 'A page of the keys') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.apiKeys.listForApp(params.appId)).map(apiKeyView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.apiKeys.listForApp(params.appId), query, apiKeyView),
       }),
       defineRoute({
         method: 'delete',

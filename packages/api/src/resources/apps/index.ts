@@ -9,8 +9,9 @@ import type {
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import { objectId } from '../../platform/common-schemas';
-import { created, ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
 import { updateAppSettings } from './update-settings';
@@ -39,13 +40,17 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         operationId: 'listApps',
         access: { kind: 'authenticated' },
         summary: 'Apps the caller belongs to (all apps for platform admins)',
-        responses: { 200: dataResponse(z.array(appSchema), 'The apps, by name') },
+        request: { query: paginationQuery },
+        responses: { 200: pageResponse(appSchema, 'A page of the apps, by name') },
         errors: ['unauthorized'],
-        handler: async ({ caller: { principal } }) => {
-          if (principal.kind === 'api_key') return ok((await deps.apps.list([principal.appId])).map(appView));
-          if (principal.isPlatformAdmin) return ok((await deps.apps.list()).map(appView));
-          const memberships = await deps.memberships.listForUser(principal.userId);
-          return ok((await deps.apps.list(memberships.map((m) => m.appId))).map(appView));
+        handler: async ({ query, caller: { principal } }) => {
+          const visible = async () => {
+            if (principal.kind === 'api_key') return deps.apps.list([principal.appId]);
+            if (principal.isPlatformAdmin) return deps.apps.list();
+            const memberships = await deps.memberships.listForUser(principal.userId);
+            return deps.apps.list(memberships.map((m) => m.appId));
+          };
+          return paginatedSlice(await visible(), query, appView);
         },
       }),
       defineRoute({

@@ -1,9 +1,10 @@
-import { normalizeEmail, type Logger } from '@conman/core';
-import type { RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
+import { UnauthorizedError, normalizeEmail, type Logger } from '@conman/core';
+import type { LoginResult, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
 import { type AuditLog, type SessionsRepository, type UnitOfWork } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
 import { recordedClientIp, recordedHeader } from '../../platform/recorded-headers';
+import { auditFailedLogin, auditLogin } from './login-audit';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
@@ -46,17 +47,21 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
             { rule: limits.perEmail, subject: normalizeEmail(body.email) },
           ]);
           const userAgent = recordedHeader(request, 'user-agent');
+          let result: LoginResult;
           try {
-            const { token, user, session } = await deps.sessionService.login(body.email, body.password, {
+            result = await deps.sessionService.login(body.email, body.password, {
               clientIp: recordedClientIp(request) ?? clientIp,
               ...(userAgent !== undefined && { userAgent }),
             });
-            return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
           } catch (error) {
-            // Failed logins are logged (never audited per attempt); the email is not a secret, the password is never logged.
+            if (error instanceof UnauthorizedError) await auditFailedLogin(deps, body.email);
+            // The email is not a secret; the password is never logged nor audited.
             deps.logger.warn('login failed', { client_ip: clientIp });
             throw error;
           }
+          const { token, user, session } = result;
+          await auditLogin(deps, result);
+          return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
         },
       }),
       defineRoute({

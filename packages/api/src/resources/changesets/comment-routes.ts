@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   ConflictError,
   NotFoundError,
@@ -7,8 +6,9 @@ import {
   type Changeset,
   type ChangesetComment,
 } from '@conman/core';
-import { created, ok } from '../../platform/replies';
-import { dataResponse, defineRoute } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import type { ItemSource } from '../../platform/access';
 import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
@@ -43,19 +43,17 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       path: '/apps/:appId/changesets/:changesetId/comments',
       operationId: 'listChangesetComments',
       access: { kind: 'app', capability: 'read_app', item: changesets },
-      summary: 'Comment threads of a changeset, oldest first, each with its replies',
-      request: { params: changesetParams },
-      responses: { 200: dataResponse(z.array(threadSchema), 'The threads') },
+      summary: 'Comment threads of a changeset, oldest first, each with its replies (pages count threads)',
+      request: { params: changesetParams, query: paginationQuery },
+      responses: { 200: pageResponse(threadSchema, 'A page of the threads') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ item: changeset }) => {
+      handler: async ({ query, item: changeset }) => {
         const comments = await deps.comments.list(changeset.id);
-        const threads = comments
-          .filter((comment) => comment.parentId === null)
-          .map((root) => ({
-            ...commentView(root),
-            replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
-          }));
-        return ok(threads);
+        const roots = comments.filter((comment) => comment.parentId === null);
+        return paginatedSlice(roots, query, (root) => ({
+          ...commentView(root),
+          replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
+        }));
       },
     }),
     defineRoute({

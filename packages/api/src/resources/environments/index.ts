@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type Environment } from '@conman/core';
 import { type AppsRepository, type AuditLog, type EnvironmentsRepository, type UnitOfWork } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 
 export interface EnvironmentsModuleDependencies {
   unitOfWork: UnitOfWork;
@@ -58,12 +59,11 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         operationId: 'listEnvironments',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'Environments of an app, by position',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(environmentSchema, 'A page of the environments, by position') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.environments.listForApp(params.appId)).map(environmentView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.environments.listForApp(params.appId), query, environmentView),
       }),
       defineRoute({
         method: 'patch',

@@ -26,9 +26,25 @@ export interface AcceptInviteModuleDependencies {
   roles: RoleResolver;
   audit: AuditLog;
   rateLimiter: RateLimiter;
-  /** Defaults to 10 attempts per client IP per minute. */
-  limitPerIp?: RateLimitRule;
+  /** Each rule defaults to its `ACCEPT_INVITE_LIMITS` entry. */
+  limits?: Partial<AcceptInviteLimits>;
 }
+
+/**
+ * Attempts per client IP, per invited email (an existing account's password can only be guessed so
+ * often, whatever the token or IP) and per token (counted by its hash, never the token).
+ */
+export interface AcceptInviteLimits {
+  perIp: RateLimitRule;
+  perEmail: RateLimitRule;
+  perToken: RateLimitRule;
+}
+
+export const ACCEPT_INVITE_LIMITS: AcceptInviteLimits = {
+  perIp: { name: 'accept-invite:ip', limit: 10, windowSeconds: 60 },
+  perEmail: { name: 'accept-invite:email', limit: 10, windowSeconds: 900 },
+  perToken: { name: 'accept-invite:token', limit: 10, windowSeconds: 900 },
+};
 
 const INVALID_INVITE = 'Invalid or expired invite';
 
@@ -39,7 +55,7 @@ type Account = { kind: 'existing'; user: User } | { kind: 'new'; name: string; p
  * checks its password) and the membership, all in one transaction — a failure leaves the invite usable.
  */
 export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiModule {
-  const limit = deps.limitPerIp ?? { name: 'accept-invite:ip', limit: 10, windowSeconds: 60 };
+  const limits: AcceptInviteLimits = { ...ACCEPT_INVITE_LIMITS, ...deps.limits };
 
   const accountFor = async (
     invite: Invite,
@@ -72,10 +88,17 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
         responses: { 200: dataResponse(acceptedInviteSchema, 'The membership created') },
         errors: ['unauthorized', 'conflict', 'rate_limited'],
         handler: async ({ body, request }) => {
-          await deps.rateLimiter.consume([{ rule: limit, subject: request.ip ?? 'unknown' }]);
+          const tokenHash = hashOpaqueToken(body.token);
+          await deps.rateLimiter.consume([
+            { rule: limits.perIp, subject: request.ip ?? 'unknown' },
+            { rule: limits.perToken, subject: tokenHash },
+          ]);
           const result = await deps.unitOfWork.run({}, async ({ session, audit }) => {
-            const invite = await deps.invites.consume(hashOpaqueToken(body.token), session);
+            const invite = await deps.invites.consume(tokenHash, session);
             if (!invite) throw new UnauthorizedError(INVALID_INVITE);
+            // The email is known once the token matched; a 429 here aborts the transaction, so the
+            // invite stays usable.
+            await deps.rateLimiter.consume([{ rule: limits.perEmail, subject: invite.email }]);
             const existing = await deps.users.findByEmail(invite.email, session);
             const account = await accountFor(invite, existing, body);
             const user =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
+import { DEFAULT_INVITE_EXPIRY_DAYS, NotFoundError, inviteTtlMs, type Invite, type Role } from '@conman/core';
 import { issueOpaqueToken } from '@conman/auth';
 import {
   type AppsRepository,
@@ -10,7 +10,7 @@ import {
 } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
-import { created, noContent, ok, paginated } from '../../platform/replies';
+import { created, noContent, ok, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { requireApp } from '../apps/require-app';
 import { inviteMail } from './invite-mail';
@@ -19,6 +19,8 @@ import { createInviteBody, inviteSchema, inviteView } from './schemas';
 export interface InvitesModuleDependencies {
   /** Writes each change with its audit events in one transaction. */
   unitOfWork: UnitOfWork;
+  /** CONMAN_INVITE_EXPIRY_DAYS: how long a (re)sent invite stays valid; 7 when absent. */
+  expiryDays?: number;
   apps: AppsRepository;
   invites: InvitesRepository;
   outbox: MailOutbox;
@@ -32,9 +34,11 @@ const inviteParams = z.object({ appId: objectId, inviteId: objectId });
 
 /** Invites of an app (app_admin): create, list, resend (new token, old one dead), revoke. */
 export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
+  const expiryDays = deps.expiryDays ?? DEFAULT_INVITE_EXPIRY_DAYS;
+  const newExpiry = () => new Date(Date.now() + inviteTtlMs(expiryDays));
   const mailFor = async (appId: string, email: string, role: Role, token: string) => {
     const app = await requireApp(deps.apps, appId);
-    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token });
+    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token, expiryDays });
   };
   const auditedInvite = (invite: Invite) => ({
     email: invite.email,
@@ -68,7 +72,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
                   role: body.role,
                   tokenHash: hash,
                   invitedBy: actor.id,
-                  expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+                  expiresAt: newExpiry(),
                 },
                 session,
               );
@@ -94,15 +98,8 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: appParams, query: paginationQuery },
         responses: { 200: pageResponse(inviteSchema, 'A page of pending invites') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, query }) => {
-          const invites = await deps.invites.listForApp(params.appId);
-          const window = invites.slice((query.page - 1) * query.limit, query.page * query.limit);
-          return paginated(window.map(inviteView), {
-            page: query.page,
-            limit: query.limit,
-            total: invites.length,
-          });
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.invites.listForApp(params.appId), query, inviteView),
       }),
       defineRoute({
         method: 'post',
@@ -123,7 +120,7 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
                 params.appId,
                 params.inviteId,
                 hash,
-                new Date(Date.now() + INVITE_TTL_MS),
+                newExpiry(),
                 session,
               );
               if (!before || !after) throw new NotFoundError('Invite not found');

@@ -1,3 +1,4 @@
+import { ValidationError } from '@conman/core';
 import {
   type AuditLog,
   type MembershipsRepository,
@@ -9,6 +10,7 @@ import { ok } from '../../platform/replies';
 import {
   notificationPreferencesBody,
   notificationPreferencesSchema,
+  preferencesView,
   profileSchema,
   userView,
 } from '../auth/schemas';
@@ -51,40 +53,40 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         path: '/me/notification-preferences',
         operationId: 'getNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Whether the signed-in user receives notification emails',
+        summary: 'Whether the signed-in user receives notification emails, and their commit mode',
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller: { user } }) => {
-          const preferences = await deps.preferences.get(user.id);
-          return ok({ email_enabled: preferences.emailEnabled });
-        },
+        handler: async ({ caller: { user } }) => ok(preferencesView(await deps.preferences.get(user.id))),
       }),
       defineRoute({
         method: 'patch',
         path: '/me/notification-preferences',
         operationId: 'updateNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Turn notification emails on or off',
+        summary: 'Turn notification emails on or off; choose a commit mode (null: the app default)',
         request: { body: notificationPreferencesBody },
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The updated preferences') },
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ caller: { user }, actor, body }) => {
-          const updated = await deps.unitOfWork.run(
-            { appId: null, actor: actor },
-            async ({ session, audit }) => {
-              const before = await deps.preferences.get(user.id, session);
-              const after = await deps.preferences.set(user.id, body.email_enabled, session);
-              await audit({
-                entityType: 'notification_preferences',
-                entityId: user.id,
-                action: 'notification_preferences.updated',
-                before: { email_enabled: before.emailEnabled },
-                after: { email_enabled: after.emailEnabled },
-              });
-              return after;
-            },
-          );
-          return ok({ email_enabled: updated.emailEnabled });
+          if (body.email_enabled === undefined && body.commit_mode === undefined)
+            throw new ValidationError('Send email_enabled or commit_mode');
+          const changes = {
+            ...(body.email_enabled !== undefined && { emailEnabled: body.email_enabled }),
+            ...(body.commit_mode !== undefined && { commitMode: body.commit_mode }),
+          };
+          const updated = await deps.unitOfWork.run({ appId: null, actor }, async ({ session, audit }) => {
+            const before = await deps.preferences.get(user.id, session);
+            const after = await deps.preferences.set(user.id, changes, session);
+            await audit({
+              entityType: 'notification_preferences',
+              entityId: user.id,
+              action: 'notification_preferences.updated',
+              before: preferencesView(before),
+              after: preferencesView(after),
+            });
+            return after;
+          });
+          return ok(preferencesView(updated));
         },
       }),
     ],

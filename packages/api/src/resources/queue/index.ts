@@ -3,8 +3,9 @@ import { ConflictError, ValidationError } from '@conman/core';
 import { type UnitOfWork } from '@conman/db';
 import type { AuditLog, ChangesetsRepository, QueueCounters } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { changesetSchema, changesetView } from '../changesets/schemas';
 
 export interface QueueModuleDependencies {
@@ -28,12 +29,11 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         operationId: 'getQueue',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'The queued changesets by position',
-        request: { params: appParams },
-        responses: { 200: dataResponse(z.array(changesetSchema), 'The queue, first position first') },
+        request: { params: appParams, query: paginationQuery },
+        responses: { 200: pageResponse(changesetSchema, 'A page of the queue, first position first') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.changesets.listQueued(params.appId)).map(changesetView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.changesets.listQueued(params.appId), query, changesetView),
       }),
       defineRoute({
         method: 'post',

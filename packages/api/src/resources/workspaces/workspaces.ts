@@ -3,6 +3,7 @@ import { COMMIT_MODES, ValidationError } from '@conman/core';
 import { paginationQuery, pageWindow } from '../../platform/pagination';
 import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
+import { assertCheckpointsAllowed } from './commit-mode';
 import { editAccess, workspaceActor, type WorkspacesModuleDependencies } from './context';
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
 import { multiLineText, singleLineText } from '../../platform/common-schemas';
@@ -139,6 +140,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
       handler: async ({ body, app, item: workspace, ...grant }) => {
         const actor = workspaceActor(grant);
+        await assertCheckpointsAllowed(deps.preferences, app, workspace);
         const result = await service.checkpoint(app, workspace, actor, body.message);
         return ok({ workspace: workspaceView(result.workspace), committed: result.committed });
       },
