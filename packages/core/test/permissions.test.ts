@@ -14,7 +14,10 @@ import {
   type Role,
 } from '@conman/core';
 
-/** SPEC §4.2 transcribed independently of the implementation: user, reviewer, config_manager, app_admin. */
+/**
+ * The matrix of docs/identity.md transcribed independently of the implementation: user, reviewer,
+ * config_manager, app_admin.
+ */
 const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   read_app: ['Y', 'Y', 'Y', 'Y'],
   edit_own_workspace: ['Y', 'Y', 'Y', 'Y'],
@@ -31,7 +34,7 @@ const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   manage_app: ['N', 'N', 'N', 'Y'],
   manage_runtime_profiles: ['N', 'N', 'N', 'Y'],
   reveal_secret: ['N', 'N', 'N', 'Y'],
-  // Conman's decision where SPEC §4.2 is silent (docs/jobs.md): own jobs, or any from config_manager up.
+  // Conman's own row (docs/jobs.md "HTTP API"): own jobs, or any from config_manager up.
   cancel_job: ['own', 'own', 'Y', 'Y'],
 };
 

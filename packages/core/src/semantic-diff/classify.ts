@@ -1,7 +1,10 @@
 import { matchesGlob } from './glob';
 import type { SemanticConfigType, SemanticDiffRule } from './types';
 
-/** SPEC §6.6 default classification, evaluated after the app's own rules (first match wins). */
+/**
+ * Default classification (docs/semantic-diff.md "Classification"), evaluated after the app's own rules (first
+ * match wins).
+ */
 export const DEFAULT_SEMANTIC_DIFF_RULES: readonly SemanticDiffRule[] = [
   { glob: 'entities/**', config_type: 'entity' },
   { glob: 'pages/**', config_type: 'page' },
