@@ -18,7 +18,7 @@ import {
  * The matrix of docs/identity.md transcribed independently of the implementation: user, reviewer,
  * config_manager, app_admin.
  */
-const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
+const DOCUMENTED_MATRIX: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   read_app: ['Y', 'Y', 'Y', 'Y'],
   edit_own_workspace: ['Y', 'Y', 'Y', 'Y'],
   modify_own_changeset: ['Y', 'Y', 'Y', 'Y'],
@@ -39,12 +39,12 @@ const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
 };
 
 const cells = CAPABILITIES.flatMap((capability) =>
-  ROLES.map((role, index) => ({ capability, role, grant: SPEC_TABLE[capability][index] as Grant })),
+  ROLES.map((role, index) => ({ capability, role, grant: DOCUMENTED_MATRIX[capability][index] as Grant })),
 );
 
 describe('permission matrix', () => {
-  it('has exactly the SPEC capabilities and roles in rank order', () => {
-    expect(Object.keys(PERMISSION_MATRIX).sort()).toEqual(Object.keys(SPEC_TABLE).sort());
+  it('has exactly the documented capabilities and roles in rank order', () => {
+    expect(Object.keys(PERMISSION_MATRIX).sort()).toEqual(Object.keys(DOCUMENTED_MATRIX).sort());
     expect(ROLES).toEqual(['user', 'reviewer', 'config_manager', 'app_admin']);
   });
 

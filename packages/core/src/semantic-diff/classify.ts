@@ -38,7 +38,7 @@ const SCRIPT_EXTENSIONS = new Set([
 ]);
 
 /**
- * The SPEC's type union has no "other": a path no rule matches is classified by its extension —
+ * The config types have no "other" (docs/semantic-diff.md "Classification"): a path no rule matches is classified by its extension —
  * code (`.js`, `.sh`, `.py`, ...) is a `script`, anything else an opaque `asset` (reported per file).
  */
 export function classifyPath(path: string, rules: readonly SemanticDiffRule[] = []): SemanticConfigType {
