@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
-// SPEC §2.1: dependencies point downward only. Each entry lists what a layer must not import.
+// docs/architecture.md: dependencies point downward only. Each entry lists what a layer must not import.
 const layers = {
   core: [
     '@conman/*',
@@ -56,7 +56,7 @@ export default tseslint.config(
     files: [`packages/${name}/src/**/*.ts`],
     rules: restrictImports(indexOnly, noTestSupport, {
       group: banned,
-      message: `packages/${name} may not depend on this (SPEC §2.1 layering).`,
+      message: `packages/${name} may not depend on this (layering: docs/architecture.md).`,
     }),
   })),
   // Tests read JSON responses of many shapes; typing each one would add noise, not safety.

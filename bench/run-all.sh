@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark after one build; each prints its medians/ratios against the SPEC §12 targets.
+# Runs every benchmark after one build; each prints its medians/ratios against the targets in bench/README.md.
 #   ./bench/run-all.sh            (or: pnpm bench)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

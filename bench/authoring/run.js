@@ -1,4 +1,4 @@
-// Authoring benchmark (issue 7, SPEC §12): workspace file write and read through the HTTP API (a real
+// Authoring benchmark (issue 7; targets in bench/README.md): workspace file write and read through the HTTP API (a real
 // in-process server: Express app, JWT auth, embedded MongoDB engine, redis-server, LocalGitAdapter)
 // against the raw git plumbing doing the same commit work (bench/git/raw.sh: temp index read-tree,
 // hash-object, update-index, write-tree, commit-tree, CAS update-ref), on a 10,000-file repository.

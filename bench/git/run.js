@@ -1,4 +1,4 @@
-// Git layer benchmark (issue 4, SPEC §12): LocalGitAdapter against raw git plumbing on a generated
+// Git layer benchmark (issue 4; targets in bench/README.md): LocalGitAdapter against raw git plumbing on a generated
 // repository of 10,000 files in nested directories.
 //
 //   npx tsc -b packages/git && node bench/git/run.js [iterations]

@@ -1,4 +1,4 @@
-// Authenticated read throughput of one server process (SPEC §12: ≥ 1,000 requests/s).
+// Authenticated read throughput of one server process (target ≥ 1,000 requests/s, bench/README.md).
 // Starts the whole system with `conman up` on a temporary data directory (embedded MongoDB engine,
 // private redis-server, one server, one worker), signs in as the bootstrap admin and keeps
 // CONCURRENCY keep-alive connections busy for DURATION_MS per endpoint.

@@ -4,10 +4,10 @@ import { startStack, waitFor, type Stack, type TestResponse } from '../support/s
 import { call as callApi, joinByInvite as join, login as signIn } from '../support/members';
 
 /**
- * The authoring path end to end on real server and worker processes (SPEC §6.1–§6.4): an admin creates
- * the app, members join through mailed invites, the author edits a workspace and proposes a
- * changeset, the submit gate runs in the worker, review goes one round of changes, and a config
- * manager queues the approved result.
+ * The authoring path end to end on real server and worker processes (docs/workspaces.md, docs/changesets.md):
+ * an admin creates the app, members join through mailed invites, the author edits a workspace and proposes a
+ * changeset, the submit gate runs in the worker, review goes one round of changes, and a config manager
+ * queues the approved result.
  */
 const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
 

@@ -23,8 +23,9 @@ export interface TestServices {
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * Same selection as `conman up` (SPEC §2.2): CONMAN_TEST_MONGO_URI / CONMAN_TEST_REDIS_URL when set,
- * else mongodb-memory-server with a local mongod, else the embedded engine; a private redis-server.
+ * Same selection as `conman up` (docs/operations.md "Embedded dependencies"): CONMAN_TEST_MONGO_URI /
+ * CONMAN_TEST_REDIS_URL when set, else mongodb-memory-server with a local mongod, else the embedded engine; a
+ * private redis-server.
  */
 export async function startTestServices(): Promise<TestServices> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'conman-test-'));

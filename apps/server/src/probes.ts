@@ -3,7 +3,7 @@ import type { MongoConnection } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import type { ReadinessProbe } from '@conman/api';
 
-/** The readiness checks of SPEC §10.3, one per external dependency. */
+/** The readiness checks (docs/operations.md "Health, metrics, logs"), one per external dependency. */
 export function dependencyProbes(deps: {
   mongo: MongoConnection;
   redis: Redis;

@@ -85,7 +85,10 @@ export interface ConmanApiContext {
    * cache TTL.
    */
   cacheInvalidation?: CacheInvalidationBus;
-  /** CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (SPEC §6.13). */
+  /**
+   * CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (docs/semantic-diff.md
+   * "AI assistant").
+   */
   ai?: { baseUrl?: string | undefined; apiKey?: string | undefined; model?: string | undefined };
   /**
    * Runs semantic diffs and the built-in analyzer of member content: the server's `AnalysisPool`

@@ -1,9 +1,9 @@
 /**
- * SPEC §6.12 end to end: every mutation of the API, called over HTTP in one scripted sequence, leaves
- * exactly one audit event with its actor, action, entity, request id and before/after; and no audit
- * event, log line or response body (except the one-time API key creation response and the login
- * response's own token) carries a password, session token, invite or reset token, or API key used
- * along the way.
+ * The audit log (docs/identity.md "Audit") end to end: every mutation of the API, called over HTTP in one
+ * scripted sequence, leaves exactly one audit event with its actor, action, entity, request id and
+ * before/after; and no audit event, log line or response body (except the one-time API key creation response
+ * and the login response's own token) carries a password, session token, invite or reset token, or API key
+ * used along the way.
  */
 import { inspect } from 'node:util';
 import { hashPassword } from '@conman/auth';
@@ -139,7 +139,7 @@ async function authoringSequence(appId: string, admin: { id: string; token: stri
     'POST',
     app(`/changesets/${changesetId}/submit`),
     asAdmin,
-    // Submit commits the working state first (SPEC §5.3), audited on the workspace.
+    // Submit commits the working state first (docs/workspaces.md "Commit modes"), audited on the workspace.
     () => [
       event('workspace.committed', 'workspace', workspaceId, 'present', 'present'),
       event('changeset.submitted', 'changeset', changesetId, 'present', 'present'),

@@ -463,7 +463,10 @@ describe('forbidden transitions through the API', () => {
     }
   };
 
-  /** Every API action each reachable state must refuse with 409 invalid_transition (SPEC §7). */
+  /**
+   * Every API action each reachable state must refuse with 409 invalid_transition (docs/changesets.md "The
+   * machine").
+   */
   const FORBIDDEN: Record<string, Attempt[]> = {
     draft: ['resubmit', 'approve', 'request_changes', 'reject', 'queue', 'move_to_draft'],
     submitted: ['submit', 'queue', 'move_to_draft'],

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** 256 bits of randomness: beyond guessing, and double SPEC's 128-bit floor. */
+/** 256 bits of randomness: beyond guessing, and double the usual 128-bit floor (docs/identity.md "Tokens"). */
 const TOKEN_BYTES = 32;
 
 /** Recognizable prefix so leaked keys are easy to spot in logs and by secret scanners. */

@@ -1,8 +1,8 @@
 import argon2 from 'argon2';
 
 /**
- * argon2id with the OWASP-recommended floor of SPEC §4.1 (19 MiB, t=2). The parameters travel inside
- * each encoded hash, so raising them later keeps old hashes verifiable.
+ * argon2id with the OWASP-recommended floor (19 MiB, t=2; docs/identity.md "Passwords"). The parameters
+ * travel inside each encoded hash, so raising them later keeps old hashes verifiable.
  */
 export const PASSWORD_HASH_OPTIONS = {
   type: argon2.argon2id,

@@ -15,9 +15,9 @@ export interface RateLimitHit {
 }
 
 /**
- * Fixed-window counters in Redis, shared by every server process (SPEC §4.1: login, forgot-password
- * and accept-invite per client IP and per email). The window index is part of the key, so a new
- * window starts from zero; callers pass normalized emails as subjects.
+ * Fixed-window counters in Redis, shared by every server process (docs/identity.md "Rate limiting": login,
+ * forgot-password and accept-invite per client IP and per email). The window index is part of the key, so a
+ * new window starts from zero; callers pass normalized emails as subjects.
  */
 export class RateLimiter {
   constructor(

@@ -11,7 +11,7 @@ export interface AppLookup {
   findById(appId: string): Promise<object | null>;
 }
 
-/** Who is asking: a signed-in user or an app-scoped API key (SPEC §13). */
+/** Who is asking: a signed-in user or an app-scoped API key (docs/identity.md "API key usage"). */
 export type Principal =
   | { kind: 'user'; userId: string; isPlatformAdmin: boolean }
   | { kind: 'api_key'; keyId: string; appId: string; role: Role };
@@ -36,7 +36,7 @@ export interface RoleResolverOptions {
  */
 export class RoleResolver {
   private readonly cache: ShortLivedCache<Role | null>;
-  /** Apps are never deleted (SPEC §11 has no such endpoint): one seen once keeps existing. */
+  /** Apps are never deleted (docs/identity.md "Apps and settings"): one seen once keeps existing. */
   private readonly knownApps = new Set<string>();
   private readonly maxEntries: number;
 

@@ -47,12 +47,12 @@ export interface AuthenticatedSession {
 const BAD_CREDENTIALS = 'Invalid email or password';
 
 /**
- * Login, token authentication and logout (SPEC §4.1). The JWT only names the session; the session
- * document decides whether it is alive. Authenticated sessions are reused for a short TTL (reads are
- * the hot path); whoever revokes sessions calls `forgetSession` / `forgetUserSessions` after the
- * revocation commits, which drops them here and, through the bus, in every other process, so logout
- * and password reset take effect on the next request anywhere. A lost bus message leaves another
- * process accepting the session for at most `cacheTtlMs`.
+ * Login, token authentication and logout (docs/identity.md "Tokens"). The JWT only names the session; the
+ * session document decides whether it is alive. Authenticated sessions are reused for a short TTL (reads are
+ * the hot path); whoever revokes sessions calls `forgetSession` / `forgetUserSessions` after the revocation
+ * commits, which drops them here and, through the bus, in every other process, so logout and password reset
+ * take effect on the next request anywhere. A lost bus message leaves another process accepting the session
+ * for at most `cacheTtlMs`.
  */
 export class SessionService {
   private readonly ttlSeconds: number;

@@ -1,7 +1,7 @@
 import { PASSWORD_HASH_OPTIONS, hashPassword, verifyPassword, verifyPasswordOrDummy } from '@conman/auth';
 
 describe('password hashing', () => {
-  it('produces argon2id hashes with the SPEC floor parameters', async () => {
+  it('produces argon2id hashes with the documented floor parameters', async () => {
     const hash = await hashPassword('tangerine orbit lantern');
     expect(hash.startsWith('$argon2id$v=19$')).toBe(true);
     const memory = /[$,]m=(\d+)/.exec(hash)?.[1];

@@ -4,7 +4,7 @@ import { globComplexityProblem, MAX_GLOB_LENGTH } from './semantic-diff/glob';
 import { SEMANTIC_CONFIG_TYPES } from './semantic-diff/types';
 
 /**
- * Per-app settings of SPEC §6.1 (plus `default_env_vars`), validated once here: the settings PATCH
+ * Per-app settings (docs/identity.md "Apps and settings"), validated once here: the settings PATCH
  * body, and the types the rest of the code reads. Wire (snake_case) names throughout.
  */
 
@@ -17,7 +17,7 @@ export type CommitMode = (typeof COMMIT_MODES)[number];
 export const RUNTIME_PROFILE_APPROVAL_POLICIES = ['same_as_changeset', 'stricter_two_approvals'] as const;
 export type RuntimeProfileApprovalPolicy = (typeof RUNTIME_PROFILE_APPROVAL_POLICIES)[number];
 
-/** The gates a `validation_gates` entry configures: named like their job types (SPEC §8). */
+/** The gates a `validation_gates` entry configures: named like their job types (docs/jobs.md "Gates"). */
 export const VALIDATION_GATE_NAMES = [
   'msuite_submit',
   'msuite_merge',
@@ -82,7 +82,7 @@ export const validationGateSchema = z.strictObject({
   name: z.enum(VALIDATION_GATE_NAMES),
   command: gateCommand,
   timeout_seconds: z.number().int().min(1).max(86_400),
-  /** Which runtime profile scope the gate's variables come from (SPEC §8 gate scopes, e.g. `temp`). */
+  /** Which runtime profile scope the gate's variables come from (docs/jobs.md "Gates", e.g. `temp`). */
   profile_scope: z
     .string()
     .min(1)
@@ -150,7 +150,7 @@ export type AppSettings = z.output<typeof appSettingsSchema>;
 export const appSettingsPatchSchema = z.strictObject(appSettingsShape).partial();
 export type AppSettingsPatch = z.output<typeof appSettingsPatchSchema>;
 
-/** The settings of a new app (SPEC §5.2, §5.4, §4.2, §6.1 defaults). */
+/** The settings of a new app (docs/identity.md "Apps and settings"). */
 export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({
   baseline_mode: 'canonical_env_release',
   canonical_env_id: null,

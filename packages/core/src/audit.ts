@@ -1,4 +1,4 @@
-/** Audit events of SPEC §6.12: append-only, written in the same transaction as the change. */
+/** Audit events (docs/audit.md): append-only, written in the same transaction as the change. */
 
 export type AuditActorType = 'user' | 'api_key' | 'system';
 

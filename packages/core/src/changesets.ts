@@ -1,6 +1,6 @@
 import { InvalidTransitionError } from './errors';
 
-/** SPEC §7 changeset states. */
+/** Changeset states (docs/changesets.md "The machine"). */
 export const CHANGESET_STATES = [
   'draft',
   'submitted',
@@ -15,7 +15,9 @@ export const CHANGESET_STATES = [
 ] as const;
 export type ChangesetState = (typeof CHANGESET_STATES)[number];
 
-/** SPEC §6.3: open = any state except `released` and `rejected` (one open changeset per workspace). */
+/**
+ * docs/changesets.md: open = any state except `released` and `rejected` (one open changeset per workspace).
+ */
 export const TERMINAL_CHANGESET_STATES: readonly ChangesetState[] = ['released', 'rejected'];
 
 export function isOpenChangesetState(state: ChangesetState): boolean {
@@ -48,7 +50,10 @@ export type ChangesetAction =
 
 const REVIEWABLE: readonly ChangesetState[] = ['submitted', 'in_review'];
 
-/** The states each action may leave (SPEC §7); everything else is `invalid_transition`. */
+/**
+ * The states each action may leave (docs/changesets.md "The machine"); everything else is
+ * `invalid_transition`.
+ */
 const ALLOWED_FROM: Readonly<Record<ChangesetActionType, readonly ChangesetState[]>> = {
   submit: ['draft'],
   resubmit: ['changes_requested'],
@@ -79,9 +84,9 @@ const TARGET: Readonly<Record<Exclude<ChangesetActionType, 'approve'>, Changeset
 };
 
 /**
- * The SPEC §7 changeset machine, the one place its transitions are decided (API handlers and jobs
- * alike): `draft → submitted` (submit); `submitted → in_review` (first review action);
- * `submitted|in_review → approved` (enough approvals) `| changes_requested | rejected`;
+ * The changeset machine (docs/changesets.md "The machine"), the one place its transitions are decided
+ * (API handlers and jobs alike): `draft → submitted` (submit); `submitted → in_review` (first review
+ * action); `submitted|in_review → approved` (enough approvals) `| changes_requested | rejected`;
  * `submitted|in_review → submitted` (new revision); `changes_requested → draft` (edit / move-to-draft)
  * `| submitted` (resubmit); `approved → queued`; `queued → released | conflicted | needs_revalidation`;
  * `conflicted|needs_revalidation → draft`. An approval that is not yet enough leaves the changeset
@@ -103,7 +108,7 @@ export function transitionChangeset(state: ChangesetState, action: ChangesetActi
   return TARGET[action.type];
 }
 
-/** A changeset as repositories return it (SPEC §6.3). `revision` is 0 until the first submit. */
+/** A changeset as repositories return it (docs/changesets.md). `revision` is 0 until the first submit. */
 export interface Changeset {
   id: string;
   appId: string;
@@ -176,7 +181,7 @@ export interface ChangesetComment {
   resolved: boolean;
   resolvedBy: string | null;
   resolvedAt: Date | null;
-  /** Every earlier body, oldest first (SPEC §6.3 comment revisions). */
+  /** Every earlier body, oldest first (docs/changesets.md "Decisions", comments). */
   previousBodies: { body: string; replacedAt: Date }[];
   createdAt: Date;
   updatedAt: Date;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { DEFAULT_INVITE_EXPIRY_DAYS } from './identity';
 
 /**
- * Every CONMAN_* variable (SPEC §10.2) in one schema. `parseConfig` is pure: loading `.env`, the data
- * directory and generated secrets is the runtime package's job.
+ * Every CONMAN_* variable (docs/operations.md "Configuration", `.env.example`) in one schema. `parseConfig`
+ * is pure: loading `.env`, the data directory and generated secrets is the runtime package's job.
  */
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();

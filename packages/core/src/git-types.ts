@@ -1,6 +1,6 @@
 /**
- * Domain types of the Git layer (SPEC §5). Transport-neutral: the local git CLI adapter and the Gitaly
- * gRPC adapter both speak them, so nothing here mentions command-line or protobuf specifics.
+ * Domain types of the Git layer (docs/git-layer.md). Transport-neutral: the local git CLI adapter and the
+ * Gitaly gRPC adapter both speak them, so nothing here mentions command-line or protobuf specifics.
  */
 
 /** A full 40-hex lowercase SHA-1 object name of a commit. */

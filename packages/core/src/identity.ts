@@ -1,7 +1,10 @@
 import type { AppSettings, CommitMode } from './app-settings';
 import type { Role } from './permissions';
 
-/** Domain objects of SPEC §4 and §6.1 as repositories return them (ids are 24-char hex strings). */
+/**
+ * Domain objects of identity and apps (docs/identity.md) as repositories return them (ids are 24-char hex
+ * strings).
+ */
 
 export interface User {
   id: string;
@@ -83,11 +86,13 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
-/** A user's own settings (the `notification_preferences` document, SPEC §9). */
+/** A user's own settings (the `notification_preferences` document, docs/identity.md "HTTP modules"). */
 export interface NotificationPreferences {
   userId: string;
   emailEnabled: boolean;
-  /** The user's commit mode for their workspaces; null = the app default (SPEC §5.3). */
+  /**
+   * The user's commit mode for their workspaces; null = the app default (docs/workspaces.md "Commit modes").
+   */
   commitMode: CommitMode | null;
 }
 
@@ -103,7 +108,10 @@ export function inviteTtlMs(expiryDays: number = DEFAULT_INVITE_EXPIRY_DAYS): nu
 export const INVITE_TTL_MS = inviteTtlMs();
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
-/** An ordered deployment stage of an app (SPEC §6.1); ids stay stable across updates of the set. */
+/**
+ * An ordered deployment stage of an app (docs/identity.md "Apps and settings"); ids stay stable across
+ * updates of the set.
+ */
 export interface Environment {
   id: string;
   appId: string;

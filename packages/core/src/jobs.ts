@@ -1,7 +1,10 @@
 import type { JobFamily } from './config';
 import { InvalidTransitionError } from './errors';
 
-/** SPEC §8 job types plus the internal ones (validate-on-demand, notification delivery, scans, reconciler). */
+/**
+ * Job types (docs/jobs.md "Job types and the job machine"), the internal ones included (validate-on-demand,
+ * notification delivery, scans, reconciler).
+ */
 export const JOB_TYPES = [
   'msuite_submit',
   'msuite_merge',
@@ -76,7 +79,7 @@ export interface JobError {
   message: string;
 }
 
-/** The `jobs` document as the application sees it (SPEC §8); `id` is the ObjectId as 24-char hex. */
+/** The `jobs` document as the application sees it (docs/jobs.md); `id` is the ObjectId as 24-char hex. */
 export interface JobRecord {
   id: string;
   type: JobType;
@@ -138,8 +141,9 @@ export function jobStatesAllowing(event: JobEvent['type']): readonly JobState[] 
 }
 
 /**
- * SPEC §7 job machine: `queued → running → succeeded | failed | canceled`, `queued → canceled`, and a
- * retryable failure `running → queued` with `attempt + 1` while attempts remain. Anything else throws.
+ * The job machine (docs/jobs.md "Job types and the job machine"):
+ * `queued → running → succeeded | failed | canceled`, `queued → canceled`, and a retryable failure
+ * `running → queued` with `attempt + 1` while attempts remain. Anything else throws.
  */
 export function transitionJob(current: JobProgress, event: JobEvent): JobProgress {
   if (!ALLOWED_FROM[event.type].includes(current.state)) {

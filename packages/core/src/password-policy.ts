@@ -1,4 +1,6 @@
-/** Password rules of SPEC §4.1, shared by accept-invite, reset-password and bootstrap-admin. */
+/**
+ * Password rules (docs/identity.md "Passwords"), shared by accept-invite, reset-password and bootstrap-admin.
+ */
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -66,7 +68,7 @@ export function checkPassword(password: string, email?: string): PasswordCheck {
   return { ok: reasons.length === 0, reasons };
 }
 
-/** Emails are compared and stored trimmed and lowercased (SPEC §4.1). */
+/** Emails are compared and stored trimmed and lowercased (docs/identity.md "Database invariants"). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }

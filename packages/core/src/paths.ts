@@ -4,15 +4,19 @@ import { isWellFormedText, unsafeTextReason } from './text-safety';
 import { globToRegExp, matchesGlob } from './semantic-diff/glob';
 
 /**
- * Guardrails of SPEC §5.4 for repository paths and file content, pure so every layer (API, jobs,
- * tests) applies the same rules. Violations raise the typed errors the API renders as 400/403/413.
+ * Guardrails (docs/workspaces.md "Path guardrails") for repository paths and file content, pure so every
+ * layer (API, jobs, tests) applies the same rules. Violations raise the typed errors the API renders as
+ * 400/403/413.
  */
 
 export const MAX_PATH_BYTES = 4096;
 /** Longest file or directory name most filesystems (ext4, APFS, NTFS) can create, where gates check out. */
 export const MAX_SEGMENT_BYTES = 255;
 
-/** SPEC §5.4 default; apps override it with the `blocked_paths` setting. */
+/**
+ * The default of a new app (docs/identity.md "Apps and settings"); apps override it with the `blocked_paths`
+ * setting.
+ */
 export const DEFAULT_BLOCKED_PATHS: readonly string[] = Object.freeze([
   '.git/**',
   '.gitignore',

@@ -1,6 +1,7 @@
 /**
- * The permission matrix of SPEC §4.2, held once as data. Every endpoint asks `can()`; the RBAC test
- * generates its expectations from `PERMISSION_MATRIX`, so the two can never drift apart.
+ * The permission matrix (docs/identity.md "Permission matrix"), held once as data. Every endpoint asks
+ * `can()`; the RBAC test generates its expectations from `PERMISSION_MATRIX`, so the two can never drift
+ * apart.
  */
 
 /** Per-app roles, lowest to highest. */
@@ -38,9 +39,9 @@ const CONFIG_MANAGER_UP: Row = { user: 'N', reviewer: 'N', config_manager: 'Y', 
 const ADMIN_ONLY: Row = { user: 'N', reviewer: 'N', config_manager: 'N', app_admin: 'Y' };
 
 /**
- * SPEC §4.2 row by row. "create/edit own workspace" and "create/modify own changeset" are `Y` for every
- * role in the SPEC table: ownership of those items is enforced by the endpoints (a workspace is
- * always its author's), not by the role.
+ * The documented matrix row by row. "create/edit own workspace" and "create/modify own changeset" are `Y` for
+ * every role in the matrix: ownership of those items is enforced by the endpoints (a workspace is always its
+ * author's), not by the role.
  */
 export const PERMISSION_MATRIX: Readonly<Record<Capability, Row>> = {
   read_app: ALL,
@@ -58,7 +59,7 @@ export const PERMISSION_MATRIX: Readonly<Record<Capability, Row>> = {
   manage_app: ADMIN_ONLY,
   manage_runtime_profiles: ADMIN_ONLY,
   reveal_secret: ADMIN_ONLY,
-  // Not a SPEC §4.2 row (SPEC is silent on who cancels jobs): members cancel the jobs they started,
+  // Conman's own row (docs/identity.md "Permission matrix"): members cancel the jobs they started,
   // config_manager and above any job of the app (docs/jobs.md).
   cancel_job: { user: 'own', reviewer: 'own', config_manager: 'Y', app_admin: 'Y' },
 };
@@ -94,10 +95,11 @@ export function can(role: Role, capability: Capability, options: CanOptions = {}
 }
 
 /**
- * Owner checks on one item (SPEC §11 "owner checks where marked"), applied on top of the matrix:
+ * Owner checks on one item (declared by the routes that need them, docs/identity.md), applied on top of the
+ * matrix:
  * - `matrix`: the capability's `own` cells decide (move_to_draft: author, or config_manager and up);
  * - `author`: only the item's author, whatever the role (edit or submit a changeset, edit a comment);
- * - `author_or_app_admin`: the author or an app_admin (modify a workspace, SPEC §6.2).
+ * - `author_or_app_admin`: the author or an app_admin (modify a workspace, docs/workspaces.md "Access").
  */
 export const OWNERSHIP_RULES = ['matrix', 'author', 'author_or_app_admin'] as const;
 export type OwnershipRule = (typeof OWNERSHIP_RULES)[number];

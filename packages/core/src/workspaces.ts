@@ -1,10 +1,10 @@
 import type { CommitMode } from './identity';
 
-/** Where a workspace branched from (SPEC §5.2): a release tag or the integration head. */
+/** Where a workspace branched from (docs/workspaces.md "Baseline"): a release tag or the integration head. */
 export type WorkspaceBaseRefType = 'release' | 'integration_head';
 
 /**
- * A user's editing branch in one app (SPEC §6.2). `headSha` is the branch head; `workingSha` the
+ * A user's editing branch in one app (docs/workspaces.md). `headSha` is the branch head; `workingSha` the
  * autosave head when it differs from the branch head (uncommitted edits), else null.
  */
 export interface Workspace {
@@ -31,8 +31,8 @@ export interface Workspace {
 }
 
 /**
- * The commit mode in force on a workspace (SPEC §5.3): the workspace's override, else its owner's
- * preference, else the app's `commit_mode_default`. Null means "not set" at each level.
+ * The commit mode in force on a workspace (docs/workspaces.md "Commit modes"): the workspace's override, else
+ * its owner's preference, else the app's `commit_mode_default`. Null means "not set" at each level.
  */
 export function effectiveCommitMode(levels: {
   workspace: CommitMode | null;
@@ -42,7 +42,7 @@ export function effectiveCommitMode(levels: {
   return levels.workspace ?? levels.user ?? levels.appDefault;
 }
 
-/** Full ref of a workspace's working state (SPEC §5.1). */
+/** Full ref of a workspace's working state (docs/workspaces.md "Git refs are the truth"). */
 export function autosaveRef(workspaceId: string): string {
   return `refs/conman/autosave/${workspaceId}`;
 }
@@ -69,8 +69,9 @@ export function slugify(value: string, fallback: string): string {
 
 /**
  * Branch of a workspace: `ws/<user>/<app>` for the default one, `ws/<user>/<app>-<n>` (n ≥ 2) for
- * the others. SPEC §5.1 writes `ws/<user>/<app>/<n>`, but git cannot hold a ref and a ref below it
- * (`ws/u/a` and `ws/u/a/2` clash in the files backend), so the number is a suffix.
+ * the others. `ws/<user>/<app>/<n>` would be the natural name (docs/workspaces.md "Branch names"), but git
+ * cannot hold a ref and a ref below it (`ws/u/a` and `ws/u/a/2` clash in the files backend), so the number is
+ * a suffix.
  */
 export function workspaceBranchName(userSlug: string, appSlug: string, number?: number): string {
   return number === undefined || number <= 1

@@ -10,7 +10,7 @@ import {
 const accepts = (patch: unknown) => appSettingsPatchSchema.safeParse(patch).success;
 
 describe('app settings', () => {
-  it('defaults are valid settings and block the SPEC §5.4 paths', () => {
+  it('defaults are valid settings and block the default paths', () => {
     expect(appSettingsSchema.parse(DEFAULT_APP_SETTINGS)).toEqual(DEFAULT_APP_SETTINGS);
     expect(DEFAULT_APP_SETTINGS.blocked_paths).toEqual(['.git/**', '.gitignore', '.github/**']);
     expect(DEFAULT_APP_SETTINGS.default_env_vars).toEqual({});

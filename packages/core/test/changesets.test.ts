@@ -10,8 +10,8 @@ import {
 } from '@conman/core';
 
 /**
- * SPEC §7 written out as data: state → action → next state. Approve appears twice, with enough
- * approvals (`approve`) and without (`approve_short`). A missing cell means `invalid_transition`.
+ * The machine of docs/changesets.md written out as data: state → action → next state. Approve appears twice,
+ * with enough approvals (`approve`) and without (`approve_short`). A missing cell means `invalid_transition`.
  */
 type TableAction = Exclude<ChangesetActionType, 'approve'> | 'approve' | 'approve_short';
 const EXPECTED: Readonly<Record<ChangesetState, Partial<Record<TableAction, ChangesetState>>>> = {

@@ -4,7 +4,7 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 const SECRET = 's'.repeat(32);
 
 describe('parseConfig', () => {
-  it('applies the SPEC §10.2 defaults in embedded mode with generated secrets', () => {
+  it('applies the documented defaults in embedded mode with generated secrets', () => {
     const config = parseConfig({}, { jwtSecret: SECRET, masterKey: KEY });
     expect(config).toMatchObject({
       mode: 'embedded',

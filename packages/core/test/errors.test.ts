@@ -8,7 +8,7 @@ import {
 } from '@conman/core';
 
 describe('typed errors', () => {
-  it('carry the SPEC §3 code and HTTP status', () => {
+  it('carry the documented code and HTTP status', () => {
     expect(new ValidationError('bad').status).toBe(400);
     expect(new NotFoundError().code).toBe('not_found');
     expect(new ConflictError('stale', { expected: 'a' })).toMatchObject({

@@ -15,7 +15,7 @@ import {
 
 const EVENTS: JobEvent['type'][] = ['start', 'succeed', 'fail', 'retry', 'cancel'];
 
-/** The whole SPEC §7 job machine as a table: (from, event) → to; every other pair is invalid. */
+/** The whole job machine (docs/jobs.md) as a table: (from, event) → to; every other pair is invalid. */
 const VALID: Record<string, JobState> = {
   'queued:start': 'running',
   'queued:cancel': 'canceled',

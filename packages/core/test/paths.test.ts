@@ -16,7 +16,7 @@ import {
   workspaceBranchName,
 } from '@conman/core';
 
-describe('validateRepoPath (SPEC §5.4)', () => {
+describe('validateRepoPath (path guardrails)', () => {
   it.each([
     'entities/customer.json',
     'config/tenant.yml',

@@ -14,8 +14,11 @@ import {
   type Role,
 } from '@conman/core';
 
-/** SPEC §4.2 transcribed independently of the implementation: user, reviewer, config_manager, app_admin. */
-const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
+/**
+ * The matrix of docs/identity.md transcribed independently of the implementation: user, reviewer,
+ * config_manager, app_admin.
+ */
+const DOCUMENTED_MATRIX: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   read_app: ['Y', 'Y', 'Y', 'Y'],
   edit_own_workspace: ['Y', 'Y', 'Y', 'Y'],
   modify_own_changeset: ['Y', 'Y', 'Y', 'Y'],
@@ -31,17 +34,17 @@ const SPEC_TABLE: Record<Capability, [Grant, Grant, Grant, Grant]> = {
   manage_app: ['N', 'N', 'N', 'Y'],
   manage_runtime_profiles: ['N', 'N', 'N', 'Y'],
   reveal_secret: ['N', 'N', 'N', 'Y'],
-  // Conman's decision where SPEC §4.2 is silent (docs/jobs.md): own jobs, or any from config_manager up.
+  // Conman's own row (docs/jobs.md "HTTP API"): own jobs, or any from config_manager up.
   cancel_job: ['own', 'own', 'Y', 'Y'],
 };
 
 const cells = CAPABILITIES.flatMap((capability) =>
-  ROLES.map((role, index) => ({ capability, role, grant: SPEC_TABLE[capability][index] as Grant })),
+  ROLES.map((role, index) => ({ capability, role, grant: DOCUMENTED_MATRIX[capability][index] as Grant })),
 );
 
 describe('permission matrix', () => {
-  it('has exactly the SPEC capabilities and roles in rank order', () => {
-    expect(Object.keys(PERMISSION_MATRIX).sort()).toEqual(Object.keys(SPEC_TABLE).sort());
+  it('has exactly the documented capabilities and roles in rank order', () => {
+    expect(Object.keys(PERMISSION_MATRIX).sort()).toEqual(Object.keys(DOCUMENTED_MATRIX).sort());
     expect(ROLES).toEqual(['user', 'reviewer', 'config_manager', 'app_admin']);
   });
 

@@ -114,7 +114,7 @@ export interface RevertRequest {
 }
 
 /**
- * The only way Conman talks to Git (SPEC §2.1, GIT_BACKEND.md §1).
+ * The only way Conman talks to Git (docs/git-layer.md).
  *
  * Repositories are addressed by a relative `repoPath` confined under the backend's storage.
  * Revisions are commit shas or full ref names; nothing is ever parsed as a command option.

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** SPEC §2.3: everything the embedded defaults keep lives below one directory. */
+/** docs/operations.md "Data directory": everything the embedded defaults keep lives below one directory. */
 export const DATA_SUBDIRECTORIES = ['repos', 'mongo', 'redis', 'mail', 'logs', 'tmp'] as const;
 export type DataSubdirectory = (typeof DATA_SUBDIRECTORIES)[number];
 

@@ -24,7 +24,7 @@ interface Stoppable {
 }
 
 /**
- * `conman up`: the embedded dependencies of SPEC §2.2 plus one server and one worker, all children of
+ * `conman up`: the embedded dependencies (docs/operations.md) plus one server and one worker, all children of
  * this process. A child that dies is restarted with backoff while the others keep serving; one that
  * keeps crashing stops the stack. SIGINT/SIGTERM stop everything (services first, then their
  * dependencies). See docs/operations.md.

@@ -70,8 +70,8 @@ const modelAnalysisSchema = z.object({
 });
 
 /**
- * SPEC §6.13: the built-in analyzer alone when no `baseUrl` is configured; otherwise an
- * OpenAI-compatible model enriches the analysis and chat, and any failure of the model (error,
+ * docs/semantic-diff.md "AI assistant": the built-in analyzer alone when no `baseUrl` is configured;
+ * otherwise an OpenAI-compatible model enriches the analysis and chat, and any failure of the model (error,
  * timeout, unusable output) falls back to the built-in result with a warning log.
  */
 export function createChangesetAssistant(options: ChangesetAssistantOptions): ChangesetAssistant {

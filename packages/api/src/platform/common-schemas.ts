@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { type TextKind, unsafeTextReason } from '@conman/core';
 
-/** SPEC §3: ids are MongoDB ObjectIds as 24 lowercase hex characters; anything else is a validation error. */
+/**
+ * docs/api-conventions.md: ids are MongoDB ObjectIds as 24 lowercase hex characters; anything else is a
+ * validation error.
+ */
 export const objectId = z
   .string()
   .regex(/^[0-9a-f]{24}$/, 'Must be a 24-character hexadecimal id')

@@ -3,7 +3,7 @@ import { ERROR_STATUS, type ErrorCode } from '@conman/core';
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
-/** SPEC §3 error body: `{error: {code, message, request_id, details?}}`. */
+/** The error body (docs/api-conventions.md "Envelopes"): `{error: {code, message, request_id, details?}}`. */
 export const errorEnvelopeSchema = z
   .object({
     error: z.object({
@@ -13,7 +13,10 @@ export const errorEnvelopeSchema = z
       details: z.record(z.string(), z.unknown()).optional(),
     }),
   })
-  .meta({ id: 'ErrorEnvelope', description: 'Every error response (SPEC §3).' });
+  .meta({
+    id: 'ErrorEnvelope',
+    description: 'Every error response: a code from the closed list, a message and the request id.',
+  });
 
 export type ErrorEnvelope = z.output<typeof errorEnvelopeSchema>;
 

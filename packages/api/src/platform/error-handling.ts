@@ -14,7 +14,10 @@ import { requestIdOf, routeTemplateOf } from './locals';
 
 const MAX_ECHOED_PATH = 200;
 
-/** Unknown routes, and unknown methods on known paths, answer 404 `not_found` (SPEC §3 has no 405 code). */
+/**
+ * Unknown routes, and unknown methods on known paths, answer 404 `not_found` (docs/api-conventions.md
+ * "Decisions": no 405 code).
+ */
 export function unmatchedRoute(): RequestHandler {
   return (req, _res, next) => {
     next(new NotFoundError(`No route for ${req.method} ${req.path.slice(0, MAX_ECHOED_PATH)}`));

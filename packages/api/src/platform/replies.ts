@@ -1,6 +1,9 @@
 import type { Pagination, PaginationQuery } from './pagination';
 
-/** What a handler returns; the platform turns it into the SPEC §3 success envelope. */
+/**
+ * What a handler returns; the platform turns it into the success envelope (docs/api-conventions.md
+ * "Envelopes").
+ */
 export interface DataReply<S extends number, T> {
   readonly kind: 'data';
   readonly status: S;
@@ -51,7 +54,7 @@ export function created<T>(data: T): DataReply<201, T> {
   return { kind: 'data', status: 201, data };
 }
 
-/** 202 `{data}` for asynchronous work (SPEC §3: `{<entity>, job}`). */
+/** 202 `{data}` for asynchronous work (`{<entity>, job}`, docs/api-conventions.md "Envelopes"). */
 export function accepted<T>(data: T): DataReply<202, T> {
   return { kind: 'data', status: 202, data };
 }

@@ -5,7 +5,10 @@ import { recordedClientIp, recordedHeader } from './recorded-headers';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** SPEC §3: a caller's id is kept when it is 1–128 visible ASCII characters (no spaces or controls). */
+/**
+ * docs/api-conventions.md "Decisions": a caller's id is kept when it is 1–128 visible ASCII characters (no
+ * spaces or controls).
+ */
 const ACCEPTABLE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 function acceptableRequestId(candidate: string | undefined): candidate is string {

@@ -34,8 +34,9 @@ export function requestValidationError(fields: FieldError[]): ValidationError {
 }
 
 /**
- * SPEC §3 rejects unknown body fields, which only strict objects do. Checked when a route is defined,
- * so a module that forgets `z.strictObject` fails at startup instead of silently dropping fields.
+ * Unknown body fields are rejected (docs/api-conventions.md "Decisions"), which only strict objects do.
+ * Checked when a route is defined, so a module that forgets `z.strictObject` fails at startup instead of
+ * silently dropping fields.
  */
 export function assertStrictBodySchema(schema: z.ZodType, routeLabel: string): void {
   const jsonSchema = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });

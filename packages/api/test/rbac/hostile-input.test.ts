@@ -1,7 +1,7 @@
 /**
  * Generated like the RBAC test: every mounted operation, called by a platform admin (who passes every
  * access check) with its valid recipe request spoiled one way at a time, must answer a 4xx in the
- * SPEC §3 envelope — never a 500 — and change nothing it was asked to change.
+ * error envelope of docs/api-conventions.md — never a 500 — and change nothing it was asked to change.
  */
 import { gzipSync } from 'node:zlib';
 import { startGeneratedWorld, type GeneratedWorld } from './generated-world';
@@ -23,7 +23,7 @@ afterAll(() => generated.fixture.close());
 const OBJECT_ID = /\b[0-9a-f]{24}\b/g;
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The status and error code of an answer, or why it is not a SPEC §3 client error. */
+/** The status and error code of an answer, or why it is not a client error in the error envelope. */
 function clientError({ status, body }: { status: number; body: string }): string {
   let code: unknown;
   try {

@@ -1,6 +1,6 @@
 /**
- * Generated RBAC test (issue 5, SPEC §4.2): every operation in the served OpenAPI document × every
- * caller kind, each answer compared with the status derived from the operation's `x-conman-access`
+ * Generated RBAC test (issue 5, docs/identity.md "RBAC test"): every operation in the served OpenAPI document
+ * × every caller kind, each answer compared with the status derived from the operation's `x-conman-access`
  * and core's matrix. How to add an endpoint: docs/identity.md, "RBAC test".
  */
 import { ROLES } from '@conman/core';

@@ -19,7 +19,7 @@ const TYPE_WORDS: Record<SemanticConfigType, RegExp> = Object.fromEntries(
 ) as Record<SemanticConfigType, RegExp>;
 
 /**
- * Built-in chat (SPEC §6.13), deterministic. It answers, in this order of precedence: about a file
+ * Built-in chat (docs/semantic-diff.md), deterministic. It answers, in this order of precedence: about a file
  * the question names (full path, or a file name unique in the changeset); about secrets; about
  * risks/findings; counts (optionally of one config type); the changes of a config type; the list of
  * changed files; otherwise it gives the summary and says what it can answer.

@@ -1,6 +1,6 @@
 import type { FileChange, SemanticDiffResponse } from '../semantic-diff';
 
-/** SPEC §6.13 finding (snake_case: it is part of the analyze response). */
+/** Analyzer finding (docs/semantic-diff.md; snake_case: it is part of the analyze response). */
 export interface Finding {
   file_path: string;
   line?: number;

@@ -1,7 +1,10 @@
 import { matchesGlob } from './glob';
 import type { SemanticConfigType, SemanticDiffRule } from './types';
 
-/** SPEC §6.6 default classification, evaluated after the app's own rules (first match wins). */
+/**
+ * Default classification (docs/semantic-diff.md "Classification"), evaluated after the app's own rules (first
+ * match wins).
+ */
 export const DEFAULT_SEMANTIC_DIFF_RULES: readonly SemanticDiffRule[] = [
   { glob: 'entities/**', config_type: 'entity' },
   { glob: 'pages/**', config_type: 'page' },
@@ -35,7 +38,7 @@ const SCRIPT_EXTENSIONS = new Set([
 ]);
 
 /**
- * The SPEC's type union has no "other": a path no rule matches is classified by its extension —
+ * The config types have no "other" (docs/semantic-diff.md "Classification"): a path no rule matches is classified by its extension —
  * code (`.js`, `.sh`, `.py`, ...) is a `script`, anything else an opaque `asset` (reported per file).
  */
 export function classifyPath(path: string, rules: readonly SemanticDiffRule[] = []): SemanticConfigType {

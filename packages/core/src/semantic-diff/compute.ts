@@ -21,7 +21,7 @@ export interface SemanticDiffInput {
   rules?: SemanticDiffRule[];
 }
 
-/** SPEC §6.6 semantic diff of one changeset; pure and deterministic (see docs/semantic-diff.md). */
+/** Semantic diff of one changeset; pure and deterministic (see docs/semantic-diff.md). */
 export function computeSemanticDiff(input: SemanticDiffInput): SemanticDiffResponse {
   const rules = input.rules ?? [];
   const { moves, others } = pairMoves(input.files);
@@ -199,7 +199,9 @@ function perFileModified(
   });
 }
 
-/** Asset and script files are opaque (SPEC §6.6); other JSON/YAML files are compared structurally. */
+/**
+ * Asset and script files are opaque (docs/semantic-diff.md); other JSON/YAML files are compared structurally.
+ */
 function parseIfStructured(path: string, configType: SemanticConfigType, content: string) {
   if (configType === 'asset' || configType === 'script') return undefined;
   const format = structuredFormat(path);

@@ -2,7 +2,10 @@ import { isPlainObject } from './compare';
 import { fileStem } from './classify';
 import { humanPath, pointerSegments } from './pointer';
 
-/** SPEC §6.6: the config object's `name` (else `id`) when it has one, else the file stem. */
+/**
+ * docs/semantic-diff.md (`target`): the config object's `name` (else `id`) when it has one, else the file
+ * stem.
+ */
 export function targetOf(path: string, value: unknown): string {
   if (isPlainObject(value)) {
     if (typeof value.name === 'string' && value.name.trim() !== '') return value.name;

@@ -5,7 +5,7 @@ import { LinearRegExp } from '../linear-regexp';
  * `.conman/schemas.json` globs of the gate checks (no I/O). Supported syntax:
  * `**` (any number of path segments), `*` and `?` (within one segment), `[abc]` / `[!abc]` classes,
  * `{a,b}` alternatives and the extglobs `?(..)`, `*(..)`, `+(..)`, `@(..)` with `|` alternatives
- * (SPEC §6.6 uses `config/tenant.y?(a)ml`). `!(..)` is not supported. Patterns match the whole
+ * (the default rules use `config/tenant.y?(a)ml`). `!(..)` is not supported. Patterns match the whole
  * repository-relative path (`/` separators, no leading slash).
  *
  * Globs come from app settings and `.conman/schemas.json` (member input). They compile to a linear-time

@@ -1,4 +1,4 @@
-/** SPEC §6.6 semantic diff contract (camelCase on the wire, unlike the rest of the API). */
+/** Semantic diff contract (docs/semantic-diff.md) (camelCase on the wire, unlike the rest of the API). */
 export const SEMANTIC_CONFIG_TYPES = [
   'entity',
   'page',

@@ -14,7 +14,7 @@ describe('classifyPath', () => {
     ['menus/main.json', 'menu'],
     ['assets/logo.png', 'asset'],
     ['scripts/migrate.js', 'script'],
-  ])('classifies %s as %s by the SPEC defaults', (path, type) => {
+  ])('classifies %s as %s by the default rules', (path, type) => {
     expect(classifyPath(path)).toBe(type);
   });
 

@@ -125,7 +125,7 @@ export function auditDocument(event: AuditRecord): AuditEventDocument {
 }
 
 /**
- * Append-only audit log (SPEC §6.12). `record` takes the caller's transaction session, so the event
+ * Append-only audit log (docs/audit.md). `record` takes the caller's transaction session, so the event
  * commits with the change or not at all. There is deliberately no update or delete; the one exception,
  * the status of a ref move written ahead of the move, belongs to `RefMoveJournal`.
  */

@@ -214,8 +214,9 @@ export class ChangesetsRepository {
   }
 
   /**
-   * Applies `action` through the SPEC §7 machine (409 `invalid_transition` when it is not allowed)
-   * and stores the result with one guarded update (409 `conflict` when the changeset moved meanwhile).
+   * Applies `action` through the changeset machine (docs/changesets.md "The machine") (409
+   * `invalid_transition` when it is not allowed) and stores the result with one guarded update (409
+   * `conflict` when the changeset moved meanwhile).
    */
   /**
    * Moves the changeset to the state the machine decided (the caller asked it), guarded on the

@@ -10,10 +10,10 @@ interface QueueCounterDocument {
 }
 
 /**
- * Queue positions (SPEC §6.4) come from a per-app counter incremented inside the queueing transaction:
- * concurrent queueings write the same counter document, so all but one hit a write conflict and the
- * driver retries them, each getting the next number. The unique (app, position) index stays the last
- * line of defence. The counter never goes below the highest position in use.
+ * Queue positions (docs/changesets.md "Decisions", queue) come from a per-app counter incremented inside the
+ * queueing transaction: concurrent queueings write the same counter document, so all but one hit a write
+ * conflict and the driver retries them, each getting the next number. The unique (app, position) index stays
+ * the last line of defence. The counter never goes below the highest position in use.
  */
 export class QueueCounters {
   private readonly collection: Collection<QueueCounterDocument>;

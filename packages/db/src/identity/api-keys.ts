@@ -62,7 +62,10 @@ function toApiKey(doc: ApiKeyDocument): ApiKey {
   };
 }
 
-/** App-scoped service keys (SPEC §13); only the SHA-256 of a key is stored. Revoking deletes the key. */
+/**
+ * App-scoped service keys (docs/identity.md "API key usage"); only the SHA-256 of a key is stored. Revoking
+ * deletes the key.
+ */
 export class ApiKeysRepository {
   private readonly collection: Collection<ApiKeyDocument>;
 

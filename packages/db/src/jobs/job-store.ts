@@ -61,7 +61,7 @@ function objectIdOf(id: string): ObjectId | null {
 }
 
 /**
- * `jobs`: the source of truth for job state (SPEC §2.2, §8). Every state change is one
+ * `jobs`: the source of truth for job state (docs/jobs.md "Decisions"). Every state change is one
  * `findOneAndUpdate` whose filter requires a state the core machine allows for the event, so two
  * workers (or a worker and the reconciler) can never both win a transition.
  */

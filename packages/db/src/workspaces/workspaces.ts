@@ -105,7 +105,7 @@ const FIELD_NAMES = {
 } as const satisfies Record<keyof WorkspaceUpdate, keyof WorkspaceDocument>;
 
 /**
- * Workspaces (SPEC §6.2). One default workspace per (app, owner) and unique branches per app are
+ * Workspaces (docs/workspaces.md). One default workspace per (app, owner) and unique branches per app are
  * unique indexes, so concurrent first visits cannot create two.
  */
 export class WorkspacesRepository {

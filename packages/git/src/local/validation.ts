@@ -38,7 +38,8 @@ export function assertObjectId(oid: string): void {
   if (!isCommitSha(oid)) throw new ValidationError('Invalid object id: expected 40 hex characters', { oid });
 }
 
-// Control characters are refused because the cat-file protocol is line-based and SPEC §5.4 forbids them.
+// Control characters are refused because the cat-file protocol is line-based and the path guardrails forbid
+// them (docs/workspaces.md "Path guardrails").
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\x00-\x1f\x7f]/;
 const MAX_PATH_BYTES = 4096;

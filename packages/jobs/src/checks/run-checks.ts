@@ -9,8 +9,8 @@ import { listRegularFiles } from './walk';
 const MAX_REPORTED_FAILURES = 200;
 
 /**
- * The built-in checks of every gate (SPEC §8), on a materialized commit: every JSON/YAML file parses,
- * and files matched by `.conman/schemas.json` validate against their schema.
+ * The built-in checks of every gate (docs/jobs.md "Gates"), on a materialized commit: every JSON/YAML file
+ * parses, and files matched by `.conman/schemas.json` validate against their schema.
  */
 export async function runBuiltInChecks(root: string, log: JobLogSink): Promise<ChecksResult> {
   const files = await listRegularFiles(root);

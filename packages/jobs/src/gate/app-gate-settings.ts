@@ -39,7 +39,7 @@ export function gateSettingsOf(app: App, gate: GateName): GateSettings {
 /**
  * Gate settings from the app record: its repository, the `validation_gates` entry of the gate (none,
  * or a `null` command: built-in checks only) and, as the scope's variables, the app's
- * `default_env_vars` — the stand-in for runtime profiles until they exist (SPEC §8 gate scopes).
+ * `default_env_vars` — the stand-in for runtime profiles until they exist (docs/jobs.md "Gates").
  */
 export function appGateSettings(apps: AppsRepository): GateSettingsResolver {
   return async (job, gate) => {

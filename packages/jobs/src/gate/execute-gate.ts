@@ -43,8 +43,8 @@ export interface GateResult {
 }
 
 /**
- * One gate run (SPEC §8): materialize the exact commit, run the built-in checks, then — only if they
- * pass — the configured msuite command. The checkout is removed whatever happens.
+ * One gate run (docs/jobs.md "Gates"): materialize the exact commit, run the built-in checks, then — only if
+ * they pass — the configured msuite command. The checkout is removed whatever happens.
  */
 export async function executeGate(request: ExecuteGateRequest): Promise<GateResult> {
   const workdir = await mkdtemp(path.join(request.tmpRoot ?? os.tmpdir(), 'conman-gate-'));

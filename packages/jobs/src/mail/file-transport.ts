@@ -5,9 +5,9 @@ import nodemailer from 'nodemailer';
 import { toNodemailerMessage, type MailTransport, type OutgoingMail } from './transport';
 
 /**
- * The embedded default (SPEC §2.3): each message becomes one RFC 822 `.eml` file in `<data>/mail/`,
- * built by nodemailer exactly as it would go over SMTP. Files are written under a temporary name and
- * renamed, so a reader never sees half a message.
+ * The embedded default (docs/identity.md "Mail"): each message becomes one RFC 822 `.eml` file in
+ * `<data>/mail/`, built by nodemailer exactly as it would go over SMTP. Files are written under a temporary
+ * name and renamed, so a reader never sees half a message.
  */
 export function createFileTransport(directory: string): MailTransport {
   const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });

@@ -44,7 +44,10 @@ function outcomeOf(run: { timedOut: boolean; aborted: boolean; exitCode: number 
   return run.exitCode === 0 ? 'passed' : 'failed';
 }
 
-/** Runs the gate's msuite command in `workdir` under the SPEC §8 contract, in the command sandbox. */
+/**
+ * Runs the gate's msuite command in `workdir` under the msuite contract of docs/jobs.md "Gates", in the
+ * command sandbox.
+ */
 export async function runMsuiteCommand(request: MsuiteCommandRequest): Promise<CommandResult> {
   const capture = new OutputCapture(request.log, {
     maxLogBytes: request.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES,

@@ -27,8 +27,9 @@ export interface SelectMongoOptions {
 }
 
 /**
- * SPEC §2.2 selection: explicit URI, else mongodb-memory-server when a `mongod` binary is available
- * locally (it is never downloaded), else the project's embedded MongoDB-wire-compatible engine.
+ * Backend selection (docs/operations.md "Embedded dependencies"): explicit URI, else mongodb-memory-server
+ * when a `mongod` binary is available locally (it is never downloaded), else the project's embedded
+ * MongoDB-wire-compatible engine.
  */
 export async function startMongoBackend(options: SelectMongoOptions): Promise<MongoBackend> {
   if (options.uri) {

@@ -41,7 +41,10 @@ function apiKeyView(key: ApiKey): z.output<typeof apiKeySchema> {
   };
 }
 
-/** App-scoped API keys (SPEC §13), managed by app admins; the key itself is shown once, at creation. */
+/**
+ * App-scoped API keys (docs/identity.md "API key usage"), managed by app admins; the key itself is shown
+ * once, at creation.
+ */
 export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
   const auditedKey = (key: ApiKey) => ({ name: key.name, role: key.role, expires_at: key.expiresAt });
   return {

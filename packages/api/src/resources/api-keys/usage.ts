@@ -13,10 +13,10 @@ export interface AuditedApiKeyLookupDependencies {
 }
 
 /**
- * API key authentication that leaves a trace (SPEC §13): the repository stamps `last_used_at` (at most
- * once a minute) and, when the key's last usage event is older than the interval, one process wins the
- * conditional claim and writes `api_key.used` in the same transaction. A failure to audit is logged and
- * does not refuse the request; the next use tries again, since the claim did not commit.
+ * API key authentication that leaves a trace (docs/identity.md "API key usage"): the repository stamps
+ * `last_used_at` (at most once a minute) and, when the key's last usage event is older than the interval, one
+ * process wins the conditional claim and writes `api_key.used` in the same transaction. A failure to audit is
+ * logged and does not refuse the request; the next use tries again, since the claim did not commit.
  */
 export function auditedApiKeyLookup(deps: AuditedApiKeyLookupDependencies): ApiKeyLookup {
   const intervalMs = deps.intervalMs ?? API_KEY_USAGE_AUDIT_INTERVAL_MS;

@@ -23,11 +23,11 @@ function readme(name: string): Buffer {
 }
 
 /**
- * SPEC §6.1 app creation. One transaction inserts the app (its unique name and repo_path indexes claim
- * both before any Git work, so a duplicate never touches the disk), the creator's app_admin membership
- * and the audit event; the Git step runs inside it, last. A Git failure aborts the transaction (no app);
- * a commit failure after the Git step removes the repository this request created. A repository that
- * existed before the request is never removed.
+ * App creation (docs/identity.md "Apps and settings"). One transaction inserts the app (its unique name and
+ * repo_path indexes claim both before any Git work, so a duplicate never touches the disk), the creator's
+ * app_admin membership and the audit event; the Git step runs inside it, last. A Git failure aborts the
+ * transaction (no app); a commit failure after the Git step removes the repository this request created. A
+ * repository that existed before the request is never removed.
  */
 export async function createApp(
   deps: CreateAppDependencies,

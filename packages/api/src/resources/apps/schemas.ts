@@ -10,7 +10,7 @@ export const appSchema = z
     integration_branch: z.string(),
     settings: z
       .record(z.string(), z.unknown())
-      .meta({ description: 'The app settings (SPEC §6.1); see the updateAppSettings body for each one' }),
+      .meta({ description: 'The app settings; see the updateAppSettings body for each one' }),
     created_at: z.string(),
     updated_at: z.string(),
   })

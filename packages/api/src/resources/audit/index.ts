@@ -49,7 +49,10 @@ export function auditEventView(event: AuditEvent): z.output<typeof auditEventSch
 
 const filterValue = z.string().min(1).max(200).optional();
 
-/** GET A/audit (SPEC §6.12): app admins read the append-only log with filters. */
+/**
+ * GET A/audit (docs/identity.md "Audit", docs/audit.md "Reads"): app admins read the append-only log with
+ * filters.
+ */
 export function auditModule(deps: { audit: AuditLog }): ApiModule {
   return {
     name: 'audit',

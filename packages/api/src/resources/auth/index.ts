@@ -24,7 +24,7 @@ export const LOGIN_LIMITS: { perIp: RateLimitRule; perEmail: RateLimitRule } = {
   perEmail: { name: 'login:email', limit: 5, windowSeconds: 900 },
 };
 
-/** POST /auth/login and /auth/logout (SPEC §4.1). */
+/** POST /auth/login and /auth/logout (docs/identity.md "Tokens"). */
 export function authModule(deps: AuthModuleDependencies): ApiModule {
   const limits = deps.loginLimits ?? LOGIN_LIMITS;
   return {

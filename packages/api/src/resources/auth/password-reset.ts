@@ -53,7 +53,7 @@ export const FORGOT_PASSWORD_ACTOR = { type: 'system', id: 'forgot-password' } a
 const forgotAnswer = { message: 'If an account exists for this email, a reset link has been sent.' };
 const forgotAnswerSchema = z.object({ message: z.string() }).meta({ id: 'ForgotPasswordAnswer' });
 
-/** POST /auth/forgot-password and /auth/reset-password (SPEC §4.1). */
+/** POST /auth/forgot-password and /auth/reset-password (docs/identity.md "HTTP modules"). */
 export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiModule {
   const limits = deps.limits ?? FORGOT_PASSWORD_LIMITS;
 

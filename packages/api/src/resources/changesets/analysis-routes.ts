@@ -68,7 +68,10 @@ async function analysisContext(
   };
 }
 
-/** POST …/analyze and …/chat (SPEC §6.13): read-only, so not audited. */
+/**
+ * POST …/analyze and …/chat (docs/changesets.md "Decisions", docs/semantic-diff.md): read-only, so not
+ * audited.
+ */
 export function analysisRoutes(deps: ChangesetsModuleDependencies) {
   return [
     defineRoute({

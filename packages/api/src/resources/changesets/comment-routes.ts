@@ -23,7 +23,10 @@ import {
   threadSchema,
 } from './schemas';
 
-/** Review threads: inline anchors, replies, edits that keep old bodies, resolve/unresolve (SPEC §6.3). */
+/**
+ * Review threads: inline anchors, replies, edits that keep old bodies, resolve/unresolve (docs/changesets.md
+ * "Decisions", comments).
+ */
 export function commentRoutes(deps: ChangesetsModuleDependencies) {
   const changesets = changesetItem(deps);
   /** The comment of `:commentId` on the changeset; its author owns it. */

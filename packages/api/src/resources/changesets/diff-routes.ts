@@ -29,7 +29,7 @@ export const rawDiffSchema = z
 
 const configTypeSchema = z.enum(SEMANTIC_CONFIG_TYPES);
 
-/** SPEC §6.6, camelCase on the wire. */
+/** docs/semantic-diff.md, camelCase on the wire. */
 export const semanticDiffSchema = z
   .object({
     baseSha: z.string(),
@@ -64,7 +64,10 @@ const diffQuery = z.object({
     .meta({ description: 'Revision number (default current)' }),
 });
 
-/** GET …/diff (SPEC §6.3, §6.6): always between a revision's merge base and its frozen head. */
+/**
+ * GET …/diff (docs/changesets.md "Decisions", docs/semantic-diff.md): always between a revision's merge base
+ * and its frozen head.
+ */
 export function diffRoutes(deps: ChangesetsModuleDependencies) {
   return [
     defineRoute({

@@ -79,7 +79,10 @@ async function changedFiles(
   return files;
 }
 
-/** The semantic diff of a revision (SPEC §6.6) with the app's rules, and the files it was computed from. */
+/**
+ * The semantic diff of a revision (docs/semantic-diff.md) with the app's rules, and the files it was computed
+ * from.
+ */
 export async function semanticDiffOf(
   deps: ChangesetsModuleDependencies,
   app: App,

@@ -16,7 +16,7 @@ export type {
 export { changesetWorkspaceListeners } from './head-moved';
 export { ChangesetService } from './service';
 
-/** Changesets, review, comments and diffs (SPEC §6.3, §6.4 queue entry, §11). */
+/** Changesets, review, comments and diffs (docs/changesets.md). */
 export function changesetsModule(deps: ChangesetsModuleDependencies, service: ChangesetService): ApiModule {
   return {
     name: 'changesets',

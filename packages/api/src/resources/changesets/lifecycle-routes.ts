@@ -26,12 +26,15 @@ function submissionView(submission: Submission): z.output<typeof submissionSchem
   return {
     changeset: changesetView(submission.changeset),
     job: submission.job ? jobView(submission.job) : null,
-    // Runtime-profile overrides (SPEC §6.8) do not exist yet: nothing is attached to a revision.
+    // Runtime-profile overrides do not exist yet (docs/changesets.md "Not built yet"): nothing is attached to
+    // a revision.
     included_profile_overrides: [],
   };
 }
 
-/** Create, list, read, edit, submit, resubmit and revisions of changesets (SPEC §6.3). */
+/**
+ * Create, list, read, edit, submit, resubmit and revisions of changesets (docs/changesets.md "Decisions").
+ */
 export function lifecycleRoutes(deps: ChangesetsModuleDependencies, service: ChangesetService) {
   return [
     defineRoute({

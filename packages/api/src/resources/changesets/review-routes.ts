@@ -13,7 +13,7 @@ import {
 } from './schemas';
 import type { ChangesetService } from './service';
 
-/** Review, move-to-draft and clone (SPEC §6.3, §6.4). */
+/** Review, move-to-draft and clone (docs/changesets.md "Decisions"). */
 export function reviewRoutes(deps: ChangesetsModuleDependencies, service: ChangesetService) {
   return [
     defineRoute({

@@ -82,9 +82,9 @@ export const submissionSchema = z
     job: jobSchema
       .nullable()
       .meta({ description: 'The msuite_submit gate job (null if it could not be enqueued)' }),
-    included_profile_overrides: z
-      .array(z.record(z.string(), z.unknown()))
-      .meta({ description: 'Profile overrides frozen with the revision (SPEC §6.8)' }),
+    included_profile_overrides: z.array(z.record(z.string(), z.unknown())).meta({
+      description: 'Runtime-profile overrides frozen with the revision (always empty until profiles exist)',
+    }),
   })
   .meta({ id: 'ChangesetSubmission' });
 

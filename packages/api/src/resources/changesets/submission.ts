@@ -12,7 +12,10 @@ import { integrationHead } from '../workspaces/baseline';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetView } from './schemas';
 
-/** The action a (re)submission applies, by the state it starts from (SPEC §7): also the revision's reason. */
+/**
+ * The action a (re)submission applies, by the state it starts from (docs/changesets.md "The machine"): also
+ * the revision's reason.
+ */
 export type SubmissionAction = ChangesetRevisionReason;
 
 export interface Submission {
@@ -20,7 +23,10 @@ export interface Submission {
   job: JobRecord | null;
 }
 
-/** Merge base of the head with the integration head: what the revision is compared against (SPEC §6.3). */
+/**
+ * Merge base of the head with the integration head: what the revision is compared against (docs/changesets.md
+ * "Decisions", revisions).
+ */
 async function mergeBaseOf(deps: ChangesetsModuleDependencies, app: App, headSha: string): Promise<string> {
   const base = await deps.git.mergeBase(app.repoPath, headSha, await integrationHead(deps.git, app));
   if (!base) throw new ConflictError('The workspace shares no history with the integration branch');
@@ -117,7 +123,7 @@ export async function submitChangeset(
   next: ChangesetState,
   actor: AuditActor,
 ): Promise<Submission> {
-  // Pending edits become one commit first (SPEC §5.3): that is the head to freeze.
+  // Pending edits become one commit first (docs/workspaces.md "Commit modes"): that is the head to freeze.
   const workspace = await deps.workspaces.get(app.id, changeset.workspaceId);
   const message = `${changeset.title}\n\nChangeset ${changeset.id}`;
   const { headSha } = await deps.workspaces.commitWorkingState(app, workspace, message, actor);

@@ -33,7 +33,8 @@ const environmentInput = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'Letters, digits, dot, dash and underscore'),
   position: z.number().int().min(0).max(1000),
   is_canonical: z.boolean().default(false),
-  // Runtime profiles do not exist yet (SPEC §6.8); until they do, no environment can reference one.
+  // Runtime profiles do not exist yet (docs/identity.md "HTTP modules"); until they do, no environment can
+  // reference one.
   runtime_profile_id: z.null().default(null),
 });
 

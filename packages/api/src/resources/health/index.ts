@@ -9,7 +9,10 @@ export interface HealthModuleOptions {
   probeTimeoutMs: number;
 }
 
-/** SPEC §10.3: liveness (always 200 while serving) and readiness (every dependency answers). */
+/**
+ * docs/operations.md "Health, metrics, logs": liveness (always 200 while serving) and readiness (every
+ * dependency answers).
+ */
 export function healthModule({ probes, probeTimeoutMs }: HealthModuleOptions): ApiModule {
   return {
     name: 'health',

@@ -79,7 +79,10 @@ async function auditJob(
   );
 }
 
-/** SPEC §8/§11 jobs: list, read with incremental logs, cancel; and on-demand validation of a commit. */
+/**
+ * Jobs (docs/jobs.md "HTTP API"): list, read with incremental logs, cancel; and on-demand validation of a
+ * commit.
+ */
 export function jobsModule(deps: JobsModuleDependencies): ApiModule {
   return {
     name: 'jobs',

@@ -3,7 +3,10 @@ import { JOB_STATES, JOB_TYPES, VALIDATION_GATE_NAMES, type JobRecord } from '@c
 import type { JobLogLine } from '@conman/db';
 import { paginationQuery } from '../../platform/pagination';
 
-/** A job as SPEC §8 names its fields (`jobs` record, snake_case); worker bookkeeping stays internal. */
+/**
+ * A job as its `jobs` record names the fields (snake_case, docs/jobs.md "HTTP API"); worker bookkeeping stays
+ * internal.
+ */
 export const jobSchema = z
   .object({
     id: z.string(),

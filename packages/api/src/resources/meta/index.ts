@@ -21,7 +21,10 @@ export interface MetaModuleOptions {
   openApiDocument: () => OpenApiDocument;
 }
 
-/** SPEC §11 "service": metrics, the OpenAPI document and its interactive docs. */
+/**
+ * Service endpoints (docs/operations.md "Health, metrics, logs"): metrics, the OpenAPI document and its
+ * interactive docs.
+ */
 export function metaModule({ basePath, title, metrics, openApiDocument }: MetaModuleOptions): ApiModule {
   const assetsPath = `${basePath}/docs/assets`;
   const page = docsPage(assetsPath, title);

@@ -17,7 +17,7 @@ export interface QueueModuleDependencies {
 
 const appParams = z.object({ appId: objectId });
 
-/** GET A/queue and POST A/queue/reorder (SPEC §6.4, §11). */
+/** GET A/queue and POST A/queue/reorder (docs/changesets.md "Decisions"). */
 export function queueModule(deps: QueueModuleDependencies): ApiModule {
   return {
     name: 'queue',
