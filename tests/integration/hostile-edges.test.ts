@@ -252,6 +252,9 @@ describe('text fields', () => {
   });
 
   it('keeps tabs and line breaks in multi-line text and ordinary Unicode in titles', async () => {
+    // Checkpoints are refused in the default submit_commit mode (docs/workspaces.md "Commit modes").
+    const mode = await call('PATCH', workspacePath, { commit_mode: 'manual_checkpoint' });
+    expect(mode.status).toBe(200);
     const renamed = await call('PATCH', workspacePath, { title: 'Ünïcode — “ok” 👩‍💻' });
     expect(renamed.status).toBe(200);
     const checkpoint = await call('POST', `${workspacePath}/checkpoints`, {
