@@ -22,6 +22,8 @@ beforeAll(async () => {
   appId = await fixture.newApp('sync-app');
   repoPath = (await fixture.apps.findById(appId))!.repoPath;
   await seedAppRepository(fixture, appId);
+  // The sync tests make branch commits with checkpoints, which only this commit mode allows.
+  await fixture.setCommitModeDefault(appId, 'manual_checkpoint');
   owner = await fixture.newUser('sam@example.com', { appId, role: 'reviewer' });
   client = workspaceClient(fixture, appId);
 });

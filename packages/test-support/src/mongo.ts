@@ -17,6 +17,8 @@ export interface OpenTestDatabaseOptions {
   indexes?: readonly IndexSpec[];
   /** Database name prefix, to tell test databases apart when debugging (default `test`). */
   namePrefix?: string;
+  /** Emit command monitoring events ('commandStarted', ...) on the client, e.g. to count round trips. */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -30,7 +32,10 @@ export async function openTestDatabase(options: OpenTestDatabaseOptions = {}): P
     embedded = await startEmbeddedMongo();
     uri = embedded.uri;
   }
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    monitorCommands: options.monitorCommands ?? false,
+  });
   await client.connect();
   const db = client.db(`${options.namePrefix ?? 'test'}_${randomBytes(6).toString('hex')}`);
   await ensureIndexes(db, options.indexes ?? allIndexSpecs);

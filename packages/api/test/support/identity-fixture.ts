@@ -66,13 +66,15 @@ export interface IdentityApiOptions {
   inviteExpiryDays?: number;
   /** The Git adapter on the fixture's storage root (default a LocalGitAdapter), e.g. one that fails. */
   createGit?: (storageRoot: string) => GitAdapter;
+  /** Command monitoring on the database client ('commandStarted' events), to count round trips. */
+  monitorCommands?: boolean;
 }
 
 export async function startIdentityApi(
   loginLimits = LOGIN_LIMITS,
   options: IdentityApiOptions = {},
 ): Promise<IdentityFixture> {
-  const database = await openTestDatabase();
+  const database = await openTestDatabase({ monitorCommands: options.monitorCommands ?? false });
   const redisUrl = testRedisUrl();
   const redis = new Redis(redisUrl);
   const storageRoot = mkdtempSync(join(tmpdir(), 'conman-api-repos-'));

@@ -19,7 +19,7 @@ export function bodyWorkspaceItem(
   deps: Pick<ChangesetsModuleDependencies, 'workspaces'>,
 ): ItemSource<Workspace> {
   return {
-    load: ({ body }, app) => deps.workspaces.get(app.id, (body as { workspace_id: string }).workspace_id),
+    load: ({ body }, app) => deps.workspaces.findRecord(app, (body as { workspace_id: string }).workspace_id),
     ownerOf: (workspace) => workspace.ownerId,
   };
 }

@@ -1,4 +1,12 @@
-import type { Analysis, AnalysisContext, App, AuditActor, Logger, Workspace } from '@conman/core';
+import type {
+  Analysis,
+  AnalysisContext,
+  App,
+  AuditActor,
+  GitSignature,
+  Logger,
+  Workspace,
+} from '@conman/core';
 import type {
   AppsRepository,
   AuditLog,
@@ -14,14 +22,19 @@ import type { GitAdapter } from '@conman/git';
 import type { JobProducer } from '@conman/jobs';
 import type { AnalysisRunner } from '../../ai';
 
-/** What changesets need from workspaces (implemented by `WorkspaceService`). */
+/**
+ * What changesets need from workspaces (implemented by `WorkspaceService`). Every call takes the app
+ * the route already loaded and the commit signature of the caller, so no app or user is read again.
+ */
 export interface ChangesetWorkspaces {
-  get(appId: string, workspaceId: string): Promise<Workspace>;
+  /** The workspace record (owner, editors) without reading its refs; 404 when not in `app`. */
+  findRecord(app: App, workspaceId: string): Promise<Workspace>;
   commitWorkingState(
     app: App,
     workspace: Workspace,
     message: string,
     actor: AuditActor,
+    signature: GitSignature,
   ): Promise<{ headSha: string; committed: boolean }>;
 }
 

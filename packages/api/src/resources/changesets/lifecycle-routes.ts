@@ -4,6 +4,7 @@ import { pageWindow, paginationQuery } from '../../platform/pagination';
 import { accepted, created, ok, paginated, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import { jobView } from '../jobs/schemas';
+import { commitSignature } from '../workspaces/context';
 import { bodyWorkspaceItem, changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetDetail } from './detail';
@@ -107,8 +108,12 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies, service: Cha
       request: { params: changesetParams },
       responses: { 202: dataResponse(submissionSchema, 'The submitted changeset and its gate job') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
-      handler: async ({ app, actor, item: changeset }) =>
-        accepted(submissionView(await service.submit(app, changeset, actor, 'submit'))),
+      handler: async ({ app, actor, caller, item: changeset }) =>
+        accepted(
+          submissionView(
+            await service.submit(app, changeset, { actor, signature: commitSignature(caller) }, 'submit'),
+          ),
+        ),
     }),
     defineRoute({
       method: 'post',
@@ -119,8 +124,12 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies, service: Cha
       request: { params: changesetParams },
       responses: { 202: dataResponse(submissionSchema, 'The resubmitted changeset and its gate job') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_transition'],
-      handler: async ({ app, actor, item: changeset }) =>
-        accepted(submissionView(await service.submit(app, changeset, actor, 'resubmit'))),
+      handler: async ({ app, actor, caller, item: changeset }) =>
+        accepted(
+          submissionView(
+            await service.submit(app, changeset, { actor, signature: commitSignature(caller) }, 'resubmit'),
+          ),
+        ),
     }),
     defineRoute({
       method: 'get',

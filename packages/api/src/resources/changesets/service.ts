@@ -17,7 +17,13 @@ import { isDuplicateKeyError, type ChangesetTransitionFields, type ScopedAuditRe
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { gateOf } from './detail';
 import { changesetView } from './schemas';
-import { freezeRevision, submissionActionFor, submitChangeset, type Submission } from './submission';
+import {
+  freezeRevision,
+  submissionActionFor,
+  submitChangeset,
+  type Submission,
+  type Submitter,
+} from './submission';
 
 /** A duplicate position can only come from a counter out of step with the index; try a few times. */
 const QUEUE_ATTEMPTS = 5;
@@ -117,7 +123,7 @@ export class ChangesetService {
   submit(
     app: App,
     changeset: Changeset,
-    actor: AuditActor,
+    submitter: Submitter,
     kind: 'submit' | 'resubmit',
   ): Promise<Submission> {
     const action = submissionActionFor(changeset, kind);
@@ -127,7 +133,7 @@ export class ChangesetService {
       changeset,
       action,
       transitionChangeset(changeset.state, { type: action }),
-      actor,
+      submitter,
     );
   }
 
@@ -138,7 +144,7 @@ export class ChangesetService {
    */
   async review(app: App, changeset: Changeset, actor: AuditActor, input: ReviewInput): Promise<Changeset> {
     if (input.action === 'approve') {
-      const workspace = await this.deps.workspaces.get(app.id, changeset.workspaceId);
+      const workspace = await this.deps.workspaces.findRecord(app, changeset.workspaceId);
       const refusal = approvalRefusal({
         reviewer: actor,
         authorId: changeset.authorId,

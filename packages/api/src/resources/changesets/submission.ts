@@ -5,6 +5,7 @@ import {
   type Changeset,
   type ChangesetRevisionReason,
   type ChangesetState,
+  type GitSignature,
   type JobRecord,
 } from '@conman/core';
 import { runGate } from '@conman/jobs';
@@ -17,6 +18,12 @@ import { changesetView } from './schemas';
  * the revision's reason.
  */
 export type SubmissionAction = ChangesetRevisionReason;
+
+/** Who submits: the audit actor and the signature of the commit of pending edits. */
+export interface Submitter {
+  actor: AuditActor;
+  signature: GitSignature;
+}
 
 export interface Submission {
   changeset: Changeset;
@@ -121,12 +128,14 @@ export async function submitChangeset(
   changeset: Changeset,
   action: SubmissionAction,
   next: ChangesetState,
-  actor: AuditActor,
+  submitter: Submitter,
 ): Promise<Submission> {
-  // Pending edits become one commit first (docs/workspaces.md "Commit modes"): that is the head to freeze.
-  const workspace = await deps.workspaces.get(app.id, changeset.workspaceId);
+  const { actor, signature } = submitter;
+  // Pending edits become one commit first (docs/workspaces.md "Commit modes"): that is the head to freeze. The commit reads
+  // the refs itself, under the workspace lock: the record is all it needs here.
+  const workspace = await deps.workspaces.findRecord(app, changeset.workspaceId);
   const message = `${changeset.title}\n\nChangeset ${changeset.id}`;
-  const { headSha } = await deps.workspaces.commitWorkingState(app, workspace, message, actor);
+  const { headSha } = await deps.workspaces.commitWorkingState(app, workspace, message, actor, signature);
   const baseSha = await mergeBaseOf(deps, app, headSha);
   if ((await deps.git.diffFiles(app.repoPath, baseSha, headSha)).length === 0) {
     throw new ConflictError('The workspace has no changes against the integration branch to submit', {

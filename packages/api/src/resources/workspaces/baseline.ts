@@ -9,7 +9,7 @@ export interface Baseline {
 }
 
 /**
- * The seam for `baseline_mode = canonical_env_release` (SPEC §5.2): the release currently deployed to
+ * The seam for `baseline_mode = canonical_env_release` (docs/workspaces.md "Baseline"): the release currently deployed to
  * the app's canonical environment. Deployments do not exist yet, so the default source answers
  * `null` and the baseline falls back to the integration head; the deployments work plugs in here.
  */

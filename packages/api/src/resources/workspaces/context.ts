@@ -1,10 +1,11 @@
-import { slugify, type Workspace } from '@conman/core';
+import { slugify, type GitSignature, type Workspace } from '@conman/core';
 import type { Caller } from '@conman/auth';
 import type { AppsRepository } from '@conman/db';
 import type { ItemSource } from '../../platform/access';
 import { actorOf } from '../auth/caller';
+import { serviceAccountSignature, type WorkspaceActor } from './actor';
 import type { CommitModePreferences } from './commit-mode';
-import { serviceAccountSignature, type WorkspaceActor, type WorkspaceService } from './service';
+import type { WorkspaceService } from './service';
 
 export interface WorkspacesModuleDependencies {
   apps: AppsRepository;
@@ -13,24 +14,26 @@ export interface WorkspacesModuleDependencies {
   preferences: CommitModePreferences;
 }
 
+/** How a caller signs the commits it makes: its account, or the service account of its API key. */
+export function commitSignature(caller: Caller): GitSignature {
+  if (caller.user) return { name: caller.user.name, email: caller.user.email };
+  return serviceAccountSignature(actorOf(caller).id);
+}
+
 /** The owner identity and commit signature of a caller (users, or API keys acting as service accounts). */
 export function workspaceActor({ caller }: { caller: Caller }): WorkspaceActor {
   const audit = actorOf(caller);
+  const signature = commitSignature(caller);
   if (caller.user) {
     const local = caller.user.email.split('@')[0] ?? '';
     return {
       audit,
       ownerId: caller.user.id,
       ownerSlug: slugify(caller.user.name, slugify(local, 'user')),
-      signature: { name: caller.user.name, email: caller.user.email },
+      signature,
     };
   }
-  return {
-    audit,
-    ownerId: audit.id,
-    ownerSlug: `key-${audit.id.slice(-8)}`,
-    signature: serviceAccountSignature(audit.id),
-  };
+  return { audit, ownerId: audit.id, ownerSlug: `key-${audit.id.slice(-8)}`, signature };
 }
 
 /** The workspace of `:wsId` in the app (404 otherwise); its owner owns it. */

@@ -46,7 +46,7 @@ function stateView(change: WorkingStateChange) {
   };
 }
 
-/** GET/PUT/DELETE A/workspaces/:wsId/files and POST .../files/move (paths travel in query or body, SPEC §3). */
+/** GET/PUT/DELETE A/workspaces/:wsId/files and POST .../files/move (paths travel in query or body, docs/workspaces.md "Path guardrails"). */
 export function fileRoutes(deps: WorkspacesModuleDependencies): Route[] {
   const { service } = deps;
   const EDIT = editAccess(service);

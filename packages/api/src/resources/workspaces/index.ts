@@ -13,7 +13,7 @@ export {
 } from './service';
 export { NO_DEPLOYMENTS, type CanonicalReleaseSource } from './baseline';
 
-/** Workspaces (SPEC §6.2): records, files and tree of the working state. */
+/** Workspaces (docs/workspaces.md): records, files and tree of the working state. */
 export function workspacesModule(deps: WorkspacesModuleDependencies): ApiModule {
   return {
     name: 'workspaces',

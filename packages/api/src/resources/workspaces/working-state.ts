@@ -1,5 +1,5 @@
 import { GitError, type GitAdapter } from '@conman/git';
-import type { CommitSha, FileChange, GitSignature } from '@conman/core';
+import type { CommitSha, FileChange, GitSignature, ObjectId } from '@conman/core';
 
 /**
  * The changes that turn `from`'s tree into `to`'s tree, as commit actions: lets the working state
@@ -30,12 +30,19 @@ export async function changesBetween(
 
 /**
  * One commit on `parent` whose tree is exactly `source`'s tree. Checked, because a mode-only change
- * (executable bit) has no file action and must not vanish silently.
+ * (executable bit) has no file action and must not vanish silently. `sourceTree`, when the caller
+ * already read the source commit, saves reading it again.
  */
 export async function squashOnto(
   git: GitAdapter,
   repoPath: string,
-  request: { parent: CommitSha; source: CommitSha; message: string; author: GitSignature },
+  request: {
+    parent: CommitSha;
+    source: CommitSha;
+    sourceTree?: ObjectId;
+    message: string;
+    author: GitSignature;
+  },
 ): Promise<CommitSha> {
   const changes = await changesBetween(git, repoPath, request.parent, request.source);
   const sha = await git.commitFiles(repoPath, {
@@ -44,11 +51,11 @@ export async function squashOnto(
     message: request.message,
     author: request.author,
   });
-  const [made, wanted] = await Promise.all([
+  const [made, wantedTree] = await Promise.all([
     git.readCommit(repoPath, sha),
-    git.readCommit(repoPath, request.source),
+    request.sourceTree ?? git.readCommit(repoPath, request.source).then((commit) => commit.tree),
   ]);
-  if (made.tree !== wanted.tree) {
+  if (made.tree !== wantedTree) {
     throw new GitError('The squashed working state does not reproduce its tree', {
       source: request.source,
     });
