@@ -173,6 +173,11 @@ async function main() {
       CONMAN_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       CONMAN_BOOTSTRAP_ADMIN_NAME: 'Bench Admin',
       CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      // BENCH_CPU_PROFILE_DIR=<dir>: the server process writes a .cpuprofile there when it stops.
+      ...(process.env.BENCH_CPU_PROFILE_DIR && {
+        BENCH_CPU_PROFILE_DIR: path.resolve(process.env.BENCH_CPU_PROFILE_DIR),
+        NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.js')}`,
+      }),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

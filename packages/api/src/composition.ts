@@ -240,7 +240,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
     }),
     meModule({
       client,
-      memberships,
+      roles,
       preferences: new NotificationPreferencesRepository(db),
       audit,
     }),
@@ -251,6 +251,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       client,
       apps,
       memberships,
+      roles,
       environments: services.environments,
       audit,
       git: context.git,

@@ -1,6 +1,7 @@
 import { ValidationError, type App, type AuditActor, type GitSignature, type Logger } from '@conman/core';
 import type { GitAdapter } from '@conman/git';
 import { inTransaction, type AppsRepository, type AuditLog, type MembershipsRepository } from '@conman/db';
+import type { RoleResolver } from '@conman/auth';
 import type { CreateAppBody } from './schemas';
 
 export interface CreateAppDependencies {
@@ -8,6 +9,7 @@ export interface CreateAppDependencies {
   git: GitAdapter;
   apps: AppsRepository;
   memberships: MembershipsRepository;
+  roles: Pick<RoleResolver, 'invalidate'>;
   audit: AuditLog;
   logger: Logger;
 }
@@ -67,8 +69,9 @@ export async function createApp(
     git.done = true;
   };
 
+  let app: App;
   try {
-    return await inTransaction(deps.client, async (session) => {
+    app = await inTransaction(deps.client, async (session) => {
       const app = await deps.apps.create(
         { name: input.name, repoPath: input.repo_path, integrationBranch: input.integration_branch },
         { session },
@@ -99,6 +102,9 @@ export async function createApp(
     if (git.createdRepository) await removeCreatedRepository(deps, input.repo_path);
     throw error;
   }
+  // The creator's cached membership list (GET /me, GET /apps) must now include the app.
+  await deps.roles.invalidate(app.id, creator.userId);
+  return app;
 }
 
 async function removeCreatedRepository(deps: CreateAppDependencies, repoPath: string): Promise<void> {

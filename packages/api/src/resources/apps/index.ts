@@ -8,6 +8,7 @@ import type {
   inTransaction,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
+import type { RoleResolver } from '@conman/auth';
 import { objectId } from '../../platform/common-schemas';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
@@ -21,6 +22,8 @@ export interface AppsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
   apps: AppsRepository;
   memberships: MembershipsRepository;
+  /** The caller's memberships (cached), and their invalidation once a creator's membership commits. */
+  roles: Pick<RoleResolver, 'membershipsOf' | 'invalidate'>;
   environments: EnvironmentsRepository;
   audit: AuditLog;
   git: GitAdapter;
@@ -44,7 +47,7 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         handler: async ({ caller: { principal } }) => {
           if (principal.kind === 'api_key') return ok((await deps.apps.list([principal.appId])).map(appView));
           if (principal.isPlatformAdmin) return ok((await deps.apps.list()).map(appView));
-          const memberships = await deps.memberships.listForUser(principal.userId);
+          const memberships = await deps.roles.membershipsOf(principal.userId);
           return ok((await deps.apps.list(memberships.map((m) => m.appId))).map(appView));
         },
       }),

@@ -1,9 +1,5 @@
-import {
-  inTransaction,
-  type AuditLog,
-  type MembershipsRepository,
-  type NotificationPreferencesRepository,
-} from '@conman/db';
+import { inTransaction, type AuditLog, type NotificationPreferencesRepository } from '@conman/db';
+import type { RoleResolver } from '@conman/auth';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { ok } from '../../platform/replies';
 import {
@@ -16,7 +12,8 @@ import {
 export interface MeModuleDependencies {
   /** For `inTransaction`: the change and its audit event commit together. */
   client: Parameters<typeof inTransaction>[0];
-  memberships: MembershipsRepository;
+  /** The user's memberships, from the short-lived cache every membership change invalidates. */
+  roles: Pick<RoleResolver, 'membershipsOf'>;
   preferences: NotificationPreferencesRepository;
   audit: AuditLog;
 }
@@ -36,7 +33,7 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         responses: { 200: dataResponse(profileSchema, 'The profile') },
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ caller: { user } }) => {
-          const memberships = await deps.memberships.listForUser(user.id);
+          const memberships = await deps.roles.membershipsOf(user.id);
           return ok({
             ...userView(user),
             memberships: memberships.map((membership) => ({
