@@ -39,7 +39,7 @@ import { membersModule } from './resources/members';
 import { auditModule } from './resources/audit';
 import { apiKeysModule } from './resources/api-keys';
 import { auditedApiKeyLookup } from './resources/api-keys/usage';
-import { appsModule } from './resources/apps';
+import { AppListCache, appsModule } from './resources/apps';
 import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
@@ -93,6 +93,8 @@ export interface ConmanServices {
   memberships: MembershipsRepository;
   apiKeys: ApiKeysRepository;
   apps: AppsRepository;
+  /** The apps GET /apps lists, cached like roles (2 s, dropped across processes on every app change). */
+  appList: AppListCache;
   environments: EnvironmentsRepository;
   audit: AuditLog;
   invites: InvitesRepository;
@@ -151,6 +153,10 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     memberships,
     apiKeys,
     apps,
+    appList: new AppListCache({
+      apps,
+      ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
+    }),
     environments: new EnvironmentsRepository(db),
     audit,
     invites: new InvitesRepository(db),
@@ -252,12 +258,19 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       apps,
       memberships,
       roles,
+      appList: services.appList,
       environments: services.environments,
       audit,
       git: context.git,
       logger,
     }),
-    environmentsModule({ client, apps, environments: services.environments, audit }),
+    environmentsModule({
+      client,
+      apps,
+      appList: services.appList,
+      environments: services.environments,
+      audit,
+    }),
     invitesModule({ client, apps, invites, outbox, audit, publicUrl }),
     jobsModule({
       client,

@@ -2,6 +2,7 @@ import { ValidationError, type App, type AuditActor, type GitSignature, type Log
 import type { GitAdapter } from '@conman/git';
 import { inTransaction, type AppsRepository, type AuditLog, type MembershipsRepository } from '@conman/db';
 import type { RoleResolver } from '@conman/auth';
+import type { AppListCache } from './app-list';
 import type { CreateAppBody } from './schemas';
 
 export interface CreateAppDependencies {
@@ -10,6 +11,7 @@ export interface CreateAppDependencies {
   apps: AppsRepository;
   memberships: MembershipsRepository;
   roles: Pick<RoleResolver, 'invalidate'>;
+  appList: Pick<AppListCache, 'forget'>;
   audit: AuditLog;
   logger: Logger;
 }
@@ -102,8 +104,8 @@ export async function createApp(
     if (git.createdRepository) await removeCreatedRepository(deps, input.repo_path);
     throw error;
   }
-  // The creator's cached membership list (GET /me, GET /apps) must now include the app.
-  await deps.roles.invalidate(app.id, creator.userId);
+  // Cached lists (GET /me, GET /apps) must now include the app, in every process.
+  await Promise.all([deps.roles.invalidate(app.id, creator.userId), deps.appList.forget(app.id)]);
   return app;
 }
 

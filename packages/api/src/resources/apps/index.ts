@@ -12,11 +12,13 @@ import type { RoleResolver } from '@conman/auth';
 import { objectId } from '../../platform/common-schemas';
 import { created, ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import type { AppListCache } from './app-list';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
 import { updateAppSettings } from './update-settings';
 
 export { appSchema } from './schemas';
+export { AppListCache } from './app-list';
 
 export interface AppsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
@@ -24,6 +26,8 @@ export interface AppsModuleDependencies {
   memberships: MembershipsRepository;
   /** The caller's memberships (cached), and their invalidation once a creator's membership commits. */
   roles: Pick<RoleResolver, 'membershipsOf' | 'invalidate'>;
+  /** The apps GET /apps lists (cached), dropped when an app is created or its settings change. */
+  appList: AppListCache;
   environments: EnvironmentsRepository;
   audit: AuditLog;
   git: GitAdapter;
@@ -45,10 +49,11 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         responses: { 200: dataResponse(z.array(appSchema), 'The apps, by name') },
         errors: ['unauthorized'],
         handler: async ({ caller: { principal } }) => {
-          if (principal.kind === 'api_key') return ok((await deps.apps.list([principal.appId])).map(appView));
-          if (principal.isPlatformAdmin) return ok((await deps.apps.list()).map(appView));
+          const { appList } = deps;
+          if (principal.kind === 'api_key') return ok((await appList.list([principal.appId])).map(appView));
+          if (principal.isPlatformAdmin) return ok((await appList.list()).map(appView));
           const memberships = await deps.roles.membershipsOf(principal.userId);
-          return ok((await deps.apps.list(memberships.map((m) => m.appId))).map(appView));
+          return ok((await appList.list(memberships.map((m) => m.appId))).map(appView));
         },
       }),
       defineRoute({

@@ -6,12 +6,14 @@ import {
   type AuditActor,
 } from '@conman/core';
 import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
+import type { AppListCache } from './app-list';
 
 export interface UpdateSettingsDependencies {
   client: Parameters<typeof inTransaction>[0];
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  appList: Pick<AppListCache, 'forget'>;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function updateAppSettings(
   patch: AppSettingsPatch,
   actor: AuditActor,
 ): Promise<App> {
-  return inTransaction(deps.client, async (session) => {
+  const changed = await inTransaction(deps.client, async (session) => {
     const app = await deps.apps.findById(appId, { session });
     if (!app) throw new NotFoundError('App not found');
     const settings = applySettingsPatch(app.settings, patch);
@@ -50,4 +52,6 @@ export async function updateAppSettings(
     );
     return updated;
   });
+  await deps.appList.forget(appId);
+  return changed;
 }

@@ -4,12 +4,15 @@ import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRep
 import { objectId } from '../../platform/common-schemas';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import type { AppListCache } from '../apps/app-list';
 
 export interface EnvironmentsModuleDependencies {
   client: Parameters<typeof inTransaction>[0];
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  /** Dropped when the first canonical environment sets the app's canonical_env_id. */
+  appList: Pick<AppListCache, 'forget'>;
 }
 
 export const environmentSchema = z
@@ -143,6 +146,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
             }
             return after;
           });
+          await deps.appList.forget(params.appId);
           return ok(result.map(environmentView));
         },
       }),
