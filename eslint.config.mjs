@@ -26,6 +26,18 @@ const layers = {
   runtime: ['@conman/db', '@conman/git', '@conman/auth', '@conman/jobs', '@conman/api'],
 };
 
+// A package is imported through its index only.
+const indexOnly = {
+  group: ['@conman/*/src/*', '@conman/*/dist/*'],
+  message: 'Import a package through its index only.',
+};
+// Test helpers (packages/test-support) start databases and servers; production code never needs them.
+const noTestSupport = {
+  group: ['@conman/test-support', '@conman/test-support/*'],
+  message: '@conman/test-support is for tests only; src/ may not import it.',
+};
+const restrictImports = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/gen/**', '.conman-data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -35,31 +47,17 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@conman/*/src/*', '@conman/*/dist/*'],
-              message: 'Import a package through its index only.',
-            },
-          ],
-        },
-      ],
+      ...restrictImports(indexOnly),
     },
   },
+  // A later entry replaces the rule's options, so each entry repeats the patterns that still apply.
+  { files: ['**/src/**/*.ts', '**/src/**/*.js'], rules: restrictImports(indexOnly, noTestSupport) },
   ...Object.entries(layers).map(([name, banned]) => ({
     files: [`packages/${name}/src/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: banned, message: `packages/${name} may not depend on this (SPEC §2.1 layering).` },
-          ],
-        },
-      ],
-    },
+    rules: restrictImports(indexOnly, noTestSupport, {
+      group: banned,
+      message: `packages/${name} may not depend on this (SPEC §2.1 layering).`,
+    }),
   })),
   // Tests read JSON responses of many shapes; typing each one would add noise, not safety.
   { files: ['tests/**/*.ts', '**/test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },

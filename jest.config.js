@@ -1,7 +1,8 @@
 // Two projects: unit tests live beside each package; integration tests under tests/ drive real processes.
 // Both resolve @conman/* to sources so tests never depend on a stale build; processes spawned by
 // integration tests run the built dist (the test command builds first).
-const packages = ['core', 'runtime', 'mongo-embedded', 'db', 'git', 'auth', 'jobs', 'api'];
+// test-support has no build at all: tests are its only users (docs/architecture.md, Build and tests).
+const packages = ['core', 'runtime', 'mongo-embedded', 'db', 'git', 'auth', 'jobs', 'api', 'test-support'];
 const moduleNameMapper = Object.fromEntries(
   packages.map((name) => [`^@conman/${name}$`, `<rootDir>/packages/${name}/src/index.ts`]),
 );

@@ -9,6 +9,8 @@ ensure_system_packages() {
   local missing=()
   command -v git >/dev/null 2>&1 || missing+=(git)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # Gate, deploy and migration commands run in a bubblewrap sandbox (docs/security.md).
+  command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
   for extra in "$@"; do
     case "$extra" in
       protoc) command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler) ;;

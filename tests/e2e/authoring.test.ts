@@ -1,7 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalGitAdapter } from '@conman/git';
 import { startStack, waitFor, type Stack, type TestResponse } from '../support/stack';
+import { call as callApi, joinByInvite as join, login as signIn } from '../support/members';
 
 /**
  * The authoring path end to end on real server and worker processes (SPEC §6.1–§6.4): an admin creates
@@ -10,7 +10,6 @@ import { startStack, waitFor, type Stack, type TestResponse } from '../support/s
  * manager queues the approved result.
  */
 const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
-const PASSWORD = 'tangerine orbit lantern 7';
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -40,61 +39,13 @@ afterAll(async () => {
 });
 
 function call(method: string, route: string, token: string, body?: unknown): Promise<TestResponse> {
-  return stack.request(method, `/api${route}`, {
-    headers: { authorization: `Bearer ${token}` },
-    ...(body !== undefined && { body }),
-  });
+  return callApi(stack, method, route, token, body);
 }
 
-async function login(email: string, password: string): Promise<string> {
-  const response = await stack.request('POST', '/api/auth/login', { body: { email, password } });
-  expect(response.status).toBe(200);
-  return response.json.data.token as string;
-}
+const login = (email: string, password: string) => signIn(stack, email, password);
 
-/** Decodes the quoted-printable body of an `.eml` file when it is encoded that way. */
-function mailText(raw: string): string {
-  const normalized = raw.replace(/\r\n/g, '\n');
-  const body = normalized.slice(normalized.indexOf('\n\n') + 2);
-  if (!/content-transfer-encoding:\s*quoted-printable/i.test(normalized)) return body;
-  return body
-    .replace(/=\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/** The invite token mailed to `email` by the worker's outbox drainer (file transport). */
-async function invitationToken(email: string): Promise<string> {
-  const directory = path.join(stack.dataDir, 'mail');
-  let token: string | undefined;
-  await waitFor(
-    async () => {
-      const names = (await readdir(directory).catch(() => [] as string[])).filter((name) =>
-        name.endsWith('.eml'),
-      );
-      for (const name of names) {
-        const raw = await readFile(path.join(directory, name), 'utf8');
-        if (!new RegExp(`^To: .*${email.replace('.', '\\.')}`, 'im').test(raw)) continue;
-        const match = /accept-invite\?token=([^\s]+)/.exec(mailText(raw));
-        if (match?.[1]) token = decodeURIComponent(match[1]);
-      }
-      return token !== undefined;
-    },
-    30_000,
-    () => stack.worker?.output() ?? '',
-  );
-  return token!;
-}
-
-async function joinByInvite(appId: string, adminToken: string, email: string, role: string): Promise<string> {
-  const invite = await call('POST', `/apps/${appId}/invites`, adminToken, { email, role });
-  expect(invite.status).toBe(201);
-  const token = await invitationToken(email);
-  const accepted = await stack.request('POST', '/api/auth/accept-invite', {
-    body: { token, name: email.split('@')[0], password: PASSWORD },
-  });
-  expect(accepted.status).toBe(200);
-  return login(email, PASSWORD);
-}
+const joinByInvite = (appId: string, adminToken: string, email: string, role: string) =>
+  join(stack, appId, adminToken, email, role);
 
 /** Polls the job until it ends; resolves when it succeeded (with the command actually run). */
 async function gateSucceeded(appId: string, token: string, jobId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CLI_MAIN, startStack, type Stack } from '../support/stack';
+import { CLI_MAIN, startStack, waitFor, type Stack } from '../support/stack';
 
 const run = promisify(execFile);
 const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
@@ -78,4 +78,54 @@ describe('identity on the real server', () => {
     expect(strong.stdout).toContain('Created platform admin ops@example.com');
     expect((await login('ops@example.com', 'amber meadow signal 7')).status).toBe(200);
   });
+
+  it('names the caller and the app on every log line of an authenticated app request', async () => {
+    const session = await login(ADMIN.email, ADMIN.password);
+    const asAdmin = { authorization: `Bearer ${session.json.data.token}` };
+    const app = await stack.request('POST', '/api/apps', {
+      headers: asAdmin,
+      body: { name: 'logged', repo_path: 'logged.git', seed: true },
+    });
+    expect(app.status).toBe(201);
+    const appId = app.json.data.id as string;
+    const key = await stack.request('POST', `/api/apps/${appId}/api-keys`, {
+      headers: asAdmin,
+      body: { name: 'log-reader', role: 'user' },
+    });
+    expect(key.status).toBe(201);
+
+    const byUser = await stack.request('GET', `/api/apps/${appId}`, { headers: asAdmin });
+    const byKey = await stack.request('GET', `/api/apps/${appId}`, {
+      headers: { 'x-api-key': key.json.data.key },
+    });
+    expect([byUser.status, byKey.status]).toEqual([200, 200]);
+
+    const accessLineOf = (response: { headers: Headers }) => () =>
+      serverLogLines().find(
+        (line) => line.message === 'http request' && line.request_id === response.headers.get('x-request-id'),
+      );
+    await waitFor(() => Boolean(accessLineOf(byUser)() && accessLineOf(byKey)()), 10_000);
+    expect(accessLineOf(byUser)()).toMatchObject({
+      route: '/api/apps/:appId',
+      status: 200,
+      user_id: session.json.data.user.id,
+      app_id: appId,
+    });
+    expect(accessLineOf(byKey)()).toMatchObject({ api_key_id: key.json.data.id, app_id: appId });
+    expect(accessLineOf(byKey)()).not.toHaveProperty('user_id');
+  });
+
+  /** The server's JSON log lines (stdout), skipping anything that is not JSON. */
+  function serverLogLines(): Record<string, unknown>[] {
+    return stack.server
+      .output()
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+  }
 });

@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { pidsRunning } from '../support/processes';
 import { waitFor } from '../support/stack';
 import {
   createJobsApp,
   finishedJob,
   jobOf,
-  processGone,
   startJobsStack,
   validate,
   type JobsApp,
@@ -21,7 +19,6 @@ jest.setTimeout(120_000);
 
 let jobs: JobsStack;
 let app: JobsApp;
-let scratch: string;
 let metricsPort: number;
 
 beforeAll(async () => {
@@ -35,16 +32,21 @@ beforeAll(async () => {
     },
   });
   app = await createJobsApp(jobs, { 'config/app.json': '{"name": "demo"}', 'notes.yaml': 'a: 1\n' });
-  scratch = mkdtempSync(path.join(jobs.stack.dataDir, 'scratch-'));
 });
 
 afterAll(() => jobs?.stop());
 
-const pidsIn = (file: string) =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
-
-/** Writes the shell's and a background child's PIDs, then waits: a process group with two members. */
-const SLEEPER = 'echo $$ > "$PID_FILE"; sleep 300 & echo $! >> "$PID_FILE"; wait';
+/**
+ * A shell with a background and a foreground `sleep` of a duration no other process uses, so the
+ * host finds them by command line (the command runs in its own PID namespace, docs/security.md).
+ */
+function sleeper(): { command: string; sleeps: () => number[] } {
+  const seconds = String(randomInt(20_000, 90_000));
+  return {
+    command: `sleep ${seconds} & sleep ${seconds}; wait`,
+    sleeps: () => pidsRunning(['sleep', seconds]),
+  };
+}
 
 describe('validation gates on a real server and worker', () => {
   it('fail on broken JSON, naming the file and position', async () => {
@@ -101,32 +103,28 @@ describe('validation gates on a real server and worker', () => {
   });
 
   it('kill the whole process group of a command that outlives its timeout', async () => {
-    const pidFile = path.join(scratch, 'timeout.pids');
-    await app.setGate({ command: SLEEPER, timeoutSeconds: 1 }, { PID_FILE: pidFile });
+    const sleeping = sleeper();
+    await app.setGate({ command: sleeping.command, timeoutSeconds: 1 });
     const job = await finishedJob(app, (await validate(app)).id);
     expect(job).toMatchObject({
       state: 'failed',
       error: { code: 'timeout' },
       result: { outcome: 'timeout' },
     });
-    const pids = pidsIn(pidFile);
-    expect(pids).toHaveLength(2);
-    await waitFor(async () => (await Promise.all(pids.map(processGone))).every(Boolean), 10_000);
+    await waitFor(() => sleeping.sleeps().length === 0, 10_000);
   });
 
   it('cancel a running job over HTTP, killing its command', async () => {
-    const pidFile = path.join(scratch, 'cancel.pids');
-    await app.setGate({ command: SLEEPER, timeoutSeconds: 120 }, { PID_FILE: pidFile });
+    const sleeping = sleeper();
+    await app.setGate({ command: sleeping.command, timeoutSeconds: 120 });
     const started = await validate(app);
-    await waitFor(() => pidsIn(pidFile).length === 2, 20_000);
-    const pids = pidsIn(pidFile);
-    expect((await Promise.all(pids.map(processGone))).some(Boolean)).toBe(false);
+    await waitFor(() => sleeping.sleeps().length === 2, 20_000);
     const cancel = await app.request('POST', `/api/apps/${app.id}/jobs/${started.id}/cancel`);
     expect(cancel.status).toBe(200);
     expect(cancel.json.data).toMatchObject({ cancel_requested: true });
     const job = await finishedJob(app, started.id);
     expect(job.state).toBe('canceled');
-    await waitFor(async () => (await Promise.all(pids.map(processGone))).every(Boolean), 10_000);
+    await waitFor(() => sleeping.sleeps().length === 0, 10_000);
     const again = await app.request('POST', `/api/apps/${app.id}/jobs/${started.id}/cancel`);
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('invalid_transition');

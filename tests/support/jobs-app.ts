@@ -1,4 +1,3 @@
-import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import type { AppSettings, Role } from '@conman/core';
 import { hashPassword } from '@conman/auth';
@@ -10,7 +9,7 @@ import {
   type MongoConnection,
 } from '@conman/db';
 import { LocalGitAdapter } from '@conman/git';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@conman/runtime';
+import { startPrivateRedis, type PrivateRedis } from '@conman/test-support';
 import { TEST_ENV } from './services';
 import { startStack, waitFor, type Stack, type TestResponse } from './stack';
 
@@ -22,7 +21,7 @@ import { startStack, waitFor, type Stack, type TestResponse } from './stack';
  */
 export interface JobsStack {
   stack: Stack;
-  redis: EmbeddedRedis;
+  redis: PrivateRedis;
   mongo: MongoConnection;
   stop(): Promise<void>;
 }
@@ -30,12 +29,7 @@ export interface JobsStack {
 export async function startJobsStack(
   options: { worker?: boolean; env?: Record<string, string> } = {},
 ): Promise<JobsStack> {
-  const redisDir = mkdtempSync(path.join(process.env[TEST_ENV.dataDir] as string, 'redis-'));
-  const redis = await startEmbeddedRedis({
-    dataDir: redisDir,
-    logFile: path.join(redisDir, 'redis.log'),
-    persistent: false,
-  });
+  const redis = await startPrivateRedis();
   let stack: Stack;
   try {
     stack = await startStack({
@@ -49,7 +43,7 @@ export async function startJobsStack(
       },
     });
   } catch (error) {
-    await redis.child.stop();
+    await redis.stop();
     throw error;
   }
   const mongo = await connectMongo({
@@ -64,7 +58,7 @@ export async function startJobsStack(
     stop: async () => {
       await stack.stop();
       await mongo.close();
-      await redis.child.stop();
+      await redis.stop();
     },
   };
 }
@@ -73,6 +67,8 @@ export interface GateConfig {
   name?: 'msuite_validate' | 'msuite_submit' | 'msuite_merge' | 'msuite_deploy';
   command: string | string[] | null;
   timeoutSeconds?: number;
+  /** The gate's `network` setting (absent: the msuite default, offline). */
+  network?: boolean;
 }
 
 export interface JobsApp {
@@ -170,6 +166,7 @@ export async function createJobsApp(jobs: JobsStack, files: Record<string, strin
             command: gate.command,
             timeout_seconds: gate.timeoutSeconds ?? 60,
             profile_scope: 'temp',
+            ...(gate.network === undefined ? {} : { network: gate.network }),
           },
         ],
         default_env_vars: defaultEnvVars,
@@ -220,15 +217,4 @@ export async function finishedJob(app: JobsApp, jobId: string, timeoutMs = 30_00
     () => JSON.stringify(job),
   );
   return job as JobView;
-}
-
-/** Whether a process is gone: no /proc entry, or a zombie nobody has reaped yet. */
-export async function processGone(pid: number): Promise<boolean> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }

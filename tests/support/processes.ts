@@ -37,3 +37,21 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Live host processes whose argv is exactly `argv`. Works for sandboxed commands too: their PIDs
+ * inside the sandbox's PID namespace mean nothing on the host, their command lines do.
+ */
+export function pidsRunning(argv: readonly string[]): number[] {
+  const wanted = `${argv.join('\0')}\0`;
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === wanted && isAlive(pid);
+      } catch {
+        return false;
+      }
+    });
+}

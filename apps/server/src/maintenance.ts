@@ -1,20 +1,9 @@
 import type { ConmanConfig, Logger } from '@conman/core';
 import type { Redis } from 'ioredis';
-import {
-  announceInvalidation,
-  bootstrapAdmin,
-  cacheInvalidationChannelOf,
-  type BootstrapAdminInput,
-} from '@conman/auth';
+import { announceInvalidation, cacheInvalidationChannelOf, type BootstrapAdminInput } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
-import {
-  SessionsRepository,
-  UsersRepository,
-  allIndexSpecs,
-  connectMongo,
-  ensureIndexes,
-  type MongoConnection,
-} from '@conman/db';
+import { auditedBootstrapAdmin } from './bootstrap-admin';
+import { allIndexSpecs, connectMongo, ensureIndexes, type MongoConnection } from '@conman/db';
 
 async function withMongo<T>(config: ConmanConfig, work: (mongo: MongoConnection) => Promise<T>): Promise<T> {
   if (!config.mongo.uri)
@@ -47,10 +36,7 @@ export async function runBootstrapAdmin(
 ): Promise<{ created: boolean; email: string }> {
   return withMongo(config, async (mongo) => {
     await ensureIndexes(mongo.db, allIndexSpecs);
-    const { user, created } = await bootstrapAdmin(
-      { users: new UsersRepository(mongo.db), sessions: new SessionsRepository(mongo.db) },
-      input,
-    );
+    const { user, created } = await auditedBootstrapAdmin(mongo, input, 'cli');
     logger.info(created ? 'platform admin created' : 'platform admin reset', { user_id: user.id });
     if (!created) await announceSignOut(config, logger, user.id);
     return { created, email: user.email };
@@ -65,7 +51,7 @@ async function announceSignOut(config: ConmanConfig, logger: Logger, userId: str
   if (!config.redis.url) return;
   let redis: Redis | undefined;
   try {
-    redis = await connectRedis(config.redis.url, 2_000);
+    redis = await connectRedis(config.redis.url, { startupTimeoutMs: 2_000 });
     redis.on('error', () => undefined);
     await announceInvalidation(
       redis,

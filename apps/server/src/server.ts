@@ -4,6 +4,8 @@ import type { ConmanConfig, Logger } from '@conman/core';
 import { JobStore, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
+  answerClientErrorsWithEnvelope,
+  AnalysisPool,
   conmanModules,
   createApiApp,
   createAccessGuard,
@@ -11,7 +13,7 @@ import {
   createMetrics,
   type ConmanApiContext,
 } from '@conman/api';
-import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
+import { JobProducer, JobQueues, createProducerConnection } from '@conman/jobs';
 import { RedisCacheInvalidationBus, cacheInvalidationChannelOf } from '@conman/auth';
 import { connectRedis } from '@conman/runtime';
 import { dependencyProbes } from './probes';
@@ -34,14 +36,16 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     uri: config.mongo.uri,
     dbName: config.mongo.dbName,
     appName: 'conman-server',
+    operationTimeoutMs: config.dependencyTimeoutMs,
   });
   await ensureIndexes(mongo.db, allIndexSpecs);
   await ensureBootstrapAdmin(config, mongo, logger);
-  const redis = await connectRedis(config.redis.url);
+  const redis = await connectRedis(config.redis.url, { commandTimeoutMs: config.dependencyTimeoutMs });
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   const git = createGitAdapterForConfig(config, logger);
-  // The API only enqueues (SPEC §8): BullMQ queues on their own connection, cancel messages on `redis`.
-  const bullConnection = createBullConnection(config.redis.url);
+  // The API only enqueues (docs/jobs.md): BullMQ queues on their own fail-fast connection, cancel
+  // messages on `redis`.
+  const bullConnection = createProducerConnection(config.redis.url, config.dependencyTimeoutMs);
   bullConnection.on('error', (error: Error) =>
     logger.warn('bullmq connection error', { error: error.message }),
   );
@@ -60,6 +64,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   });
   await cacheInvalidation.start();
 
+  // Semantic diffs and analyses of member content run in worker threads within a budget.
+  const analysis = new AnalysisPool({ budgetMs: config.analysis.budgetMs });
   const context: ConmanApiContext = {
     mongo,
     redis,
@@ -69,11 +75,22 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
     jwtSecret: config.auth.jwtSecret,
     jwtTtlSeconds: config.auth.jwtExpiryHours * 3600,
     publicUrl: config.publicUrl,
+    inviteExpiryDays: config.auth.inviteExpiryDays,
     loginLimits: rateLimits(config, 'login'),
     forgotPasswordLimits: rateLimits(config, 'forgot'),
+    acceptInviteLimits: {
+      ...rateLimits(config, 'accept-invite'),
+      // One token belongs to one email: the same budget.
+      perToken: {
+        name: 'accept-invite:token',
+        limit: config.rateLimit.maxPerEmail,
+        windowSeconds: config.rateLimit.windowSeconds,
+      },
+    },
     rateLimitPrefix: `${config.redis.prefix}:rl`,
     cacheInvalidation,
     ai: config.ai,
+    analysis,
   };
   const services = createConmanServices(context);
   const app = createApiApp({
@@ -94,6 +111,7 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   });
 
   const server = app.listen(config.http.port, config.http.host);
+  answerClientErrorsWithEnvelope(server);
   await once(server, 'listening');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
@@ -111,7 +129,13 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
       clearTimeout(force);
       await jobQueues.close().catch(() => undefined);
       bullConnection.disconnect();
-      await Promise.allSettled([mongo.close(), redis.quit(), cacheInvalidation.close(), git.close()]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit(),
+        cacheInvalidation.close(),
+        git.close(),
+        analysis.close(),
+      ]);
     },
   };
 }

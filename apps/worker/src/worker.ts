@@ -1,7 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConmanConfig, JobType, Logger } from '@conman/core';
-import { AppsRepository, MailOutbox, allIndexSpecs, connectMongo, ensureIndexes } from '@conman/db';
+import {
+  AppsRepository,
+  AuditLog,
+  MailOutbox,
+  RefMoveJournal,
+  allIndexSpecs,
+  connectMongo,
+  ensureIndexes,
+} from '@conman/db';
 import { createGitAdapterForConfig } from '@conman/git';
 import {
   GATE_JOB_TYPES,
@@ -9,6 +17,8 @@ import {
   appGateSettings,
   createGateHandler,
   createMailTransport,
+  resolveCommandSandbox,
+  sandboxStartupNotice,
   startJobWorkers,
   type JobHandler,
 } from '@conman/jobs';
@@ -21,7 +31,8 @@ export interface RunningWorker {
 
 /**
  * The composition root of the job-consumer process: BullMQ workers per family (concurrency from
- * config) with the handlers that exist, cancel signalling, and the periodic reconciler. On close,
+ * config) with the handlers that exist, cancel signalling, and the periodic reconciler (jobs and
+ * pending ref moves). On close,
  * in-flight jobs get the shutdown grace to finish and are otherwise handed back to the queue.
  */
 export async function startWorker(config: ConmanConfig, logger: Logger): Promise<RunningWorker> {
@@ -33,17 +44,22 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     uri: config.mongo.uri,
     dbName: config.mongo.dbName,
     appName: 'conman-worker',
+    operationTimeoutMs: config.dependencyTimeoutMs,
   });
   // Fails fast when Redis is unreachable; BullMQ's own connections retry forever.
-  const redis = await connectRedis(config.redis.url);
+  const redis = await connectRedis(config.redis.url, { commandTimeoutMs: config.dependencyTimeoutMs });
   redis.on('error', (error: Error) => logger.warn('redis connection error', { error: error.message }));
   await ensureIndexes(mongo.db, allIndexSpecs);
   const git = createGitAdapterForConfig(config, logger);
   const tmpRoot = path.join(config.dataDir, 'tmp');
   await mkdir(tmpRoot, { recursive: true });
+  const sandbox = await resolveCommandSandbox(config.commandSandbox);
+  const sandboxNotice = sandboxStartupNotice(sandbox);
+  logger[sandboxNotice.level](sandboxNotice.message);
   const gateHandler = createGateHandler({
     git,
     settings: appGateSettings(new AppsRepository(mongo.db)),
+    sandbox,
     tmpRoot,
   });
   const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(
@@ -64,6 +80,11 @@ export async function startWorker(config: ConmanConfig, logger: Logger): Promise
     metrics: metrics.jobMetrics,
     leaseMs: config.jobs.leaseMs,
     reconcileIntervalMs: config.jobs.reconcileIntervalMs,
+    refMoves: {
+      journal: new RefMoveJournal(mongo.client, new AuditLog(mongo.db)),
+      git,
+      graceMs: config.jobs.refMoveGraceMs,
+    },
   });
   const mail = new OutboxDrainer({
     outbox: new MailOutbox(mongo.db),

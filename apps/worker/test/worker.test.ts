@@ -2,27 +2,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, silentLogger } from '@conman/core';
-import { AppsRepository, JobStore, connectMongo, type MongoConnection } from '@conman/db';
+import { AppsRepository, JobStore } from '@conman/db';
 import { LocalGitAdapter } from '@conman/git';
 import { JobProducer, JobQueues, createBullConnection, runGate } from '@conman/jobs';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@conman/runtime';
+import {
+  openTestDatabase,
+  startPrivateRedis,
+  type PrivateRedis,
+  type TestDatabase,
+} from '@conman/test-support';
 import { startWorker, type RunningWorker } from '../src/worker';
 
 let dataDir: string;
-let redis: EmbeddedRedis;
-let mongo: MongoConnection;
+let redis: PrivateRedis;
+let mongo: TestDatabase;
 let worker: RunningWorker;
-const dbName = `worker_${process.pid}_${Date.now()}`;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'conman-worker-'));
-  redis = await startEmbeddedRedis({ dataDir, logFile: path.join(dataDir, 'redis.log'), persistent: false });
-  const mongoUri = process.env.CONMAN_TEST_RESOLVED_MONGO_URI as string;
-  mongo = await connectMongo({ uri: mongoUri, dbName, appName: 'worker-test' });
+  redis = await startPrivateRedis();
+  mongo = await openTestDatabase({ namePrefix: 'worker' });
   const config = parseConfig(
     {
-      CONMAN_MONGO_URI: mongoUri,
-      CONMAN_MONGO_DB: dbName,
+      CONMAN_MONGO_URI: mongo.uri,
+      CONMAN_MONGO_DB: mongo.db.databaseName,
       CONMAN_REDIS_URL: redis.url,
       CONMAN_DATA_DIR: dataDir,
     },
@@ -36,9 +39,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.close();
-  await mongo?.db.dropDatabase();
   await mongo?.close();
-  await redis?.child.stop();
+  await redis?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

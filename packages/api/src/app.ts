@@ -8,7 +8,8 @@ import { type OpenApiDocument, buildOpenApiDocument } from './platform/openapi';
 import { requestContext } from './platform/request-id';
 import type { ApiModule } from './platform/route';
 import type { AccessGuard } from './platform/access';
-import { corsPolicy, securityHeaders } from './platform/security';
+import { corsPolicy, noStore, securityHeaders } from './platform/security';
+import { requireWellFormedUrls } from './platform/url-encoding';
 import { healthModule } from './resources/health';
 import { metaModule } from './resources/meta';
 
@@ -39,8 +40,9 @@ function publicOnlyGuard(modules: readonly ApiModule[]): AccessGuard {
 
 /**
  * The Express application of the API: platform middleware in order (request id and context, access
- * log and metrics, security headers, CORS, JSON bodies), every module's routes under
- * /api, then the 404 and error envelopes. The caller owns the HTTP server.
+ * log and metrics, security and no-store headers, CORS, URL encoding check, JSON bodies), every
+ * module's routes under /api, then the 404 and error envelopes. The caller owns the HTTP server and
+ * passes it to `answerClientErrorsWithEnvelope` for requests Node refuses before Express sees them.
  */
 export function createApiApp(deps: ApiDependencies): express.Express {
   let document: OpenApiDocument | undefined;
@@ -74,7 +76,9 @@ export function createApiApp(deps: ApiDependencies): express.Express {
   app.use(requestContext());
   app.use(observeRequests(deps.logger, deps.metrics));
   app.use(securityHeaders());
+  app.use(noStore());
   app.use(corsPolicy(deps.http.corsOrigins));
+  app.use(requireWellFormedUrls());
   app.use(jsonBodies(deps.http.bodyLimitBytes));
 
   const router = express.Router();

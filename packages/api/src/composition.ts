@@ -25,6 +25,7 @@ import {
   PasswordResetTokensRepository,
   QueueCounters,
   SessionsRepository,
+  UnitOfWork,
   UsersRepository,
   WorkspacesRepository,
   type MongoConnection,
@@ -43,7 +44,7 @@ import { AppListCache, appsModule } from './resources/apps';
 import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
-import { acceptInviteModule } from './resources/invites/accept';
+import { acceptInviteModule, type AcceptInviteLimits } from './resources/invites/accept';
 import { WorkspaceService, workspacesModule, type WorkspaceListeners } from './resources/workspaces';
 import {
   ChangesetService,
@@ -52,7 +53,7 @@ import {
   type ChangesetsModuleDependencies,
 } from './resources/changesets';
 import { queueModule } from './resources/queue';
-import { createChangesetAssistant } from './ai';
+import { createChangesetAssistant, inlineAnalysis, type AnalysisRunner } from './ai';
 
 type Limits = { perIp: RateLimitRule; perEmail: RateLimitRule };
 
@@ -70,12 +71,14 @@ export interface ConmanApiContext {
   jwtTtlSeconds?: number;
   /** CONMAN_PUBLIC_URL without a trailing slash, for links in mail. */
   publicUrl: string;
+  /** CONMAN_INVITE_EXPIRY_DAYS; the invites module's default (7) when absent. */
+  inviteExpiryDays?: number;
   /** Redis key prefix of the rate-limit counters (tests isolate themselves with their own). */
   rateLimitPrefix?: string;
   loginLimits?: Limits;
   forgotPasswordLimits?: Limits;
-  /** Accept-invite attempts per client IP; the module's default (10 per minute) when absent. */
-  acceptInviteLimitPerIp?: RateLimitRule;
+  /** Accept-invite attempts per client IP, email and token; `ACCEPT_INVITE_LIMITS` for those absent. */
+  acceptInviteLimits?: Partial<AcceptInviteLimits>;
   /**
    * Carries role and session cache invalidations between server processes (Redis pub/sub, built by
    * the server); without it a role change or a revoked session reaches other processes within the
@@ -84,6 +87,11 @@ export interface ConmanApiContext {
   cacheInvalidation?: CacheInvalidationBus;
   /** CONMAN_AI_*: an OpenAI-compatible endpoint enriching changeset analysis and chat (SPEC §6.13). */
   ai?: { baseUrl?: string | undefined; apiKey?: string | undefined; model?: string | undefined };
+  /**
+   * Runs semantic diffs and the built-in analyzer of member content: the server's `AnalysisPool`
+   * (worker threads, CONMAN_ANALYSIS_BUDGET_MS); on the calling thread when absent (tests).
+   */
+  analysis?: AnalysisRunner;
 }
 
 /** The repositories and services behind the modules, exposed so callers (tests, tools) can use them. */
@@ -97,6 +105,8 @@ export interface ConmanServices {
   appList: AppListCache;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  /** Every change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   invites: InvitesRepository;
   outbox: MailOutbox;
   jobs: JobStore;
@@ -140,6 +150,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
   });
   const workspaces = new WorkspacesRepository(db);
+  const unitOfWork = new UnitOfWork(context.mongo.client, audit);
   // Changesets need the workspace service and listen to it: they are built after it, and the
   // workspace service reads its listeners at each event.
   const composed: { changesets?: Pick<ConmanServices, 'changesetService' | 'workspaceListeners'> } = {};
@@ -159,6 +170,7 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     }),
     environments: new EnvironmentsRepository(db),
     audit,
+    unitOfWork,
     invites: new InvitesRepository(db),
     outbox: new MailOutbox(db),
     jobs: new JobStore(db),
@@ -167,17 +179,16 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     sessionService,
     access: new AccessControl({
       sessions: sessionService,
-      apiKeys: auditedApiKeyLookup({ client: context.mongo.client, apiKeys, audit, logger: context.logger }),
+      apiKeys: auditedApiKeyLookup({ unitOfWork, apiKeys, logger: context.logger }),
       roles,
     }),
     rateLimiter: new RateLimiter(context.redis, context.rateLimitPrefix),
     workspaces,
     workspaceService: new WorkspaceService({
-      client: context.mongo.client,
+      unitOfWork,
       git: context.git,
       workspaces,
       users,
-      audit,
       apps,
       listeners: () => built().workspaceListeners,
     }),
@@ -207,7 +218,7 @@ function changesetDependencies(
   services: ConmanServices,
 ): ChangesetsModuleDependencies {
   return {
-    client: context.mongo.client,
+    unitOfWork: services.unitOfWork,
     apps: services.apps,
     changesets: services.changesets,
     revisions: services.changesetRevisions,
@@ -219,11 +230,13 @@ function changesetDependencies(
     git: context.git,
     audit: services.audit,
     workspaces: services.workspaceService,
+    analysis: context.analysis ?? inlineAnalysis,
     assistant: createChangesetAssistant({
       ...(context.ai?.baseUrl !== undefined && { baseUrl: context.ai.baseUrl }),
       ...(context.ai?.apiKey !== undefined && { apiKey: context.ai.apiKey }),
       ...(context.ai?.model !== undefined && { model: context.ai.model }),
       logger: context.logger,
+      builtinAnalyzer: (analysisContext) => (context.analysis ?? inlineAnalysis).analyze(analysisContext),
     }),
     logger: context.logger,
   };
@@ -232,11 +245,13 @@ function changesetDependencies(
 /** Every resource module of the Conman API, wired to one set of services: the single place modules are composed. */
 export function conmanModules(context: ConmanApiContext, services: ConmanServices): ApiModule[] {
   const { logger, publicUrl } = context;
-  const { client, db } = context.mongo;
+  const { db } = context.mongo;
+  const { unitOfWork } = services;
+  const preferences = new NotificationPreferencesRepository(db);
   const { audit, apps, memberships, users, sessions, invites, outbox, roles, rateLimiter } = services;
   return [
     authModule({
-      client,
+      unitOfWork,
       sessionService: services.sessionService,
       sessions,
       rateLimiter,
@@ -245,16 +260,16 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       loginLimits: context.loginLimits ?? LOGIN_LIMITS,
     }),
     meModule({
-      client,
+      unitOfWork,
       roles,
-      preferences: new NotificationPreferencesRepository(db),
+      preferences,
       audit,
     }),
-    membersModule({ client, roles, memberships, users, audit }),
+    membersModule({ unitOfWork, roles, memberships, users, audit }),
     auditModule({ audit }),
-    apiKeysModule({ client, apiKeys: services.apiKeys, audit }),
+    apiKeysModule({ unitOfWork, apiKeys: services.apiKeys, audit }),
     appsModule({
-      client,
+      unitOfWork,
       apps,
       memberships,
       roles,
@@ -265,15 +280,23 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       logger,
     }),
     environmentsModule({
-      client,
+      unitOfWork,
       apps,
       appList: services.appList,
       environments: services.environments,
       audit,
     }),
-    invitesModule({ client, apps, invites, outbox, audit, publicUrl }),
+    invitesModule({
+      unitOfWork,
+      apps,
+      invites,
+      outbox,
+      audit,
+      publicUrl,
+      ...(context.inviteExpiryDays !== undefined && { expiryDays: context.inviteExpiryDays }),
+    }),
     jobsModule({
-      client,
+      unitOfWork,
       apps,
       jobs: services.jobs,
       jobLogs: services.jobLogs,
@@ -282,25 +305,25 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       audit,
     }),
     acceptInviteModule({
-      client,
+      unitOfWork,
       invites,
       users,
       memberships,
       roles,
       audit,
       rateLimiter,
-      ...(context.acceptInviteLimitPerIp !== undefined && { limitPerIp: context.acceptInviteLimitPerIp }),
+      ...(context.acceptInviteLimits !== undefined && { limits: context.acceptInviteLimits }),
     }),
-    workspacesModule({ apps, service: services.workspaceService }),
+    workspacesModule({ apps, service: services.workspaceService, preferences }),
     changesetsModule(services.changesetService.dependencies, services.changesetService),
     queueModule({
-      client,
+      unitOfWork,
       changesets: services.changesets,
       queueCounters: services.queueCounters,
       audit,
     }),
     passwordResetModule({
-      client,
+      unitOfWork,
       users,
       sessions,
       sessionService: services.sessionService,

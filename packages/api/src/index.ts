@@ -54,6 +54,8 @@ export { objectId } from './platform/common-schemas';
 export { createMetrics, type MetricsRegistry, type MetricsOptions } from './platform/metrics';
 export { buildOpenApiDocument, type OpenApiDocument, type OpenApiInfo } from './platform/openapi';
 export { REQUEST_ID_HEADER } from './platform/request-id';
+export { answerClientErrorsWithEnvelope } from './platform/client-errors';
+export { MAX_RECORDED_HEADER_LENGTH } from './platform/recorded-headers';
 export { UNMATCHED_ROUTE } from './platform/locals';
 export {
   checkReadiness,
@@ -99,4 +101,8 @@ export {
   DEFAULT_AI_TIMEOUT_MS,
   type ChangesetAssistant,
   type ChangesetAssistantOptions,
+  AnalysisPool,
+  inlineAnalysis,
+  type AnalysisRunner,
+  type AnalysisPoolOptions,
 } from './ai';

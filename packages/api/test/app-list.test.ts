@@ -1,6 +1,6 @@
 import { AppsRepository } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
-import { eventually, invalidationBuses } from '../../auth/test/support/invalidation-bus';
+import { openTestDatabase, waitFor, type TestDatabase } from '@conman/test-support';
+import { invalidationBuses } from '../../auth/test/support/invalidation-bus';
 import { AppListCache } from '../src/resources/apps';
 
 let database: TestDatabase;
@@ -44,7 +44,7 @@ describe('app list cache', () => {
       const created = await apps.create({ name: 'e-app', repoPath: 'e.git', integrationBranch: 'main' });
       await a.forget(created.id);
       // B learns through Redis; its 60 s TTL alone would keep the old list for the whole test.
-      await eventually(async () => (await b.list()).length === before + 1);
+      await waitFor(async () => (await b.list()).length === before + 1, 5_000);
     });
   });
 });

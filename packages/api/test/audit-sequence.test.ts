@@ -1,8 +1,9 @@
 /**
  * SPEC §6.12 end to end: every mutation of the API, called over HTTP in one scripted sequence, leaves
  * exactly one audit event with its actor, action, entity, request id and before/after; and no audit
- * event, log line or response body (except the one-time API key creation response) carries a
- * password, session token, invite or reset token, or API key used along the way.
+ * event, log line or response body (except the one-time API key creation response and the login
+ * response's own token) carries a password, session token, invite or reset token, or API key used
+ * along the way.
  */
 import { inspect } from 'node:util';
 import { hashPassword } from '@conman/auth';
@@ -402,8 +403,8 @@ describe('audit sequence', () => {
         before: 'present',
         after: 'present',
         content: (event) => {
-          expect(event.before).toEqual({ email_enabled: true });
-          expect(event.after).toEqual({ email_enabled: false });
+          expect(event.before).toEqual({ email_enabled: true, commit_mode: null });
+          expect(event.after).toEqual({ email_enabled: false, commit_mode: null });
         },
       }),
     );
@@ -449,11 +450,45 @@ describe('audit sequence', () => {
       }),
     );
 
-    // Logout of a session of the account created by the invite.
-    const newcomerSession = secret(
-      'newcomer session',
-      (await fixture.sessionService.login('seq-newcomer@example.com', ACCEPT_PASSWORD)).token,
+    // A failed login (audited without the password or whether the account exists), a login, and the
+    // logout of that session of the account created by the invite.
+    const wrongPassword = secret('wrong login password', 'not the newcomer password 9');
+    const failedLogin = await client.call('login-failed', 'POST', '/api/auth/login', {
+      body: { email: 'seq-newcomer@example.com', password: wrongPassword },
+    });
+    expect(failedLogin.status).toBe(401);
+    mutations.push({
+      step: 'login-failed',
+      requestId: failedLogin.requestId,
+      expected: [
+        {
+          appId: null,
+          actor: { type: 'system', id: 'login' },
+          action: 'login.failed',
+          entityType: 'login',
+          entityId: 'seq-newcomer@example.com',
+          before: 'absent',
+          after: 'absent',
+        },
+      ],
+    });
+    const newcomerLogin = await mutate(
+      'login',
+      200,
+      'POST',
+      '/api/auth/login',
+      { body: { email: 'seq-newcomer@example.com', password: ACCEPT_PASSWORD } },
+      (result) => ({
+        appId: null,
+        actor: { type: 'user', id: newcomer.json.data.user_id as string },
+        action: 'session.created',
+        entityType: 'session',
+        entityId: sessionIdOf(result.json.data.token as string),
+        before: 'absent',
+        after: 'present',
+      }),
     );
+    const newcomerSession = secret('newcomer session', newcomerLogin.json.data.token as string);
     await mutate('logout', 204, 'POST', '/api/auth/logout', { headers: bearer(newcomerSession) }, () => ({
       appId: null,
       actor: { type: 'user', id: newcomer.json.data.user_id as string },
@@ -577,12 +612,16 @@ describe('audit sequence', () => {
     expect(fixture.api.logger.lines.length).toBeGreaterThan(mutations.length);
     const keyCreation = client.responses.find((response) => response.step === 'create-api-key');
     expect(keyCreation?.text).toContain(apiKey);
+    const loginResponse = client.responses.find((response) => response.step === 'login');
+    expect(loginResponse?.text).toContain(newcomerSession);
     const leaks: string[] = [];
     for (const { label, value } of secrets) {
       if (rawEvents.includes(value)) leaks.push(`${label} in the audit log`);
       if (logLines.includes(value)) leaks.push(`${label} in the logs`);
       for (const response of client.responses) {
-        const documented = response === keyCreation && value === apiKey;
+        const documented =
+          (response === keyCreation && value === apiKey) ||
+          (response === loginResponse && value === newcomerSession);
         if (!documented && response.text.includes(value))
           leaks.push(`${label} in the ${response.step} response`);
       }

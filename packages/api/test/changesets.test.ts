@@ -359,7 +359,11 @@ describe('submit, review, resubmit', () => {
 
   it('a checkpoint while in review freezes the next revision and resets approvals', async () => {
     const settings = (await world.fixture.apps.findById(world.appId))!.settings;
-    await world.fixture.apps.updateSettings(world.appId, { ...settings, required_approvals: 2 });
+    await world.fixture.apps.updateSettings(world.appId, {
+      ...settings,
+      required_approvals: 2,
+      commit_mode_default: 'manual_checkpoint',
+    });
     try {
       const changeset = await world.submitted();
       await world.call('POST', path(changeset.id, '/review'), world.reviewer.token, { action: 'approve' });

@@ -59,6 +59,59 @@ describe('login and /me', () => {
     });
   });
 
+  it('audits a login as session.created with the request context, never the password', async () => {
+    const response = await postJson(
+      `${fixture.api.url}/api/auth/login`,
+      { email: 'ann@example.com', password: PASSWORD },
+      { 'x-request-id': 'audited-login' },
+    );
+    expect(response.status).toBe(200);
+    const { token } = ((await response.json()) as { data: { token: string } }).data;
+    const event = await fixture.database.db
+      .collection('audit_events')
+      .findOne({ 'context.request_id': 'audited-login' });
+    expect(event).toMatchObject({
+      app_id: null,
+      actor: { type: 'user', id: userId },
+      entity_type: 'session',
+      action: 'session.created',
+      after: { user_id: userId },
+    });
+    const stored = JSON.stringify(event);
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).not.toContain(token);
+  });
+
+  it('audits failed logins identically for a wrong password and an unknown email', async () => {
+    const attempt = (email: string, password: string, requestId: string) =>
+      postJson(`${fixture.api.url}/api/auth/login`, { email, password }, { 'x-request-id': requestId });
+    expect((await attempt('ann@example.com', 'wrong password audited', 'failed-known')).status).toBe(401);
+    expect((await attempt('ghost@example.com', 'wrong password audited', 'failed-unknown')).status).toBe(401);
+    const events = fixture.database.db.collection('audit_events');
+    const known = await events.findOne({ 'context.request_id': 'failed-known' });
+    const unknown = await events.findOne({ 'context.request_id': 'failed-unknown' });
+    const shape = (event: typeof known) => ({
+      app_id: event?.app_id,
+      actor: event?.actor,
+      entity_type: event?.entity_type,
+      action: event?.action,
+      before: event?.before,
+      after: event?.after,
+    });
+    expect(shape(known)).toEqual({
+      app_id: null,
+      actor: { type: 'system', id: 'login' },
+      entity_type: 'login',
+      action: 'login.failed',
+      before: null,
+      after: null,
+    });
+    expect(shape(unknown)).toEqual(shape(known));
+    expect([known?.entity_id, unknown?.entity_id]).toEqual(['ann@example.com', 'ghost@example.com']);
+    expect(JSON.stringify([known, unknown])).not.toContain('wrong password audited');
+    expect(JSON.stringify(known)).not.toContain(userId);
+  });
+
   it('answers a wrong password and an unknown email identically', async () => {
     const wrong = await login('ann@example.com', 'wrong password here');
     const unknown = await login('nobody@example.com', PASSWORD);
@@ -150,20 +203,27 @@ describe('notification preferences', () => {
   it('default to on, toggle, and audit the change', async () => {
     const headers = bearer(await tokenFor());
     const url = `${fixture.api.url}/api/me/notification-preferences`;
-    expect(await (await fetch(url, { headers })).json()).toEqual({ data: { email_enabled: true } });
+    expect(await (await fetch(url, { headers })).json()).toEqual({
+      data: { email_enabled: true, commit_mode: null },
+    });
     const patch = await fetch(url, {
       method: 'PATCH',
       headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify({ email_enabled: false }),
     });
     expect(patch.status).toBe(200);
-    expect(await (await fetch(url, { headers })).json()).toEqual({ data: { email_enabled: false } });
+    expect(await (await fetch(url, { headers })).json()).toEqual({
+      data: { email_enabled: false, commit_mode: null },
+    });
     const events = await fixture.database.db
       .collection('audit_events')
       .find({ action: 'notification_preferences.updated' })
       .toArray();
     expect(events.map((event) => [event.before, event.after])).toEqual([
-      [{ email_enabled: true }, { email_enabled: false }],
+      [
+        { email_enabled: true, commit_mode: null },
+        { email_enabled: false, commit_mode: null },
+      ],
     ]);
     const invalid = await fetch(url, {
       method: 'PATCH',
@@ -171,6 +231,21 @@ describe('notification preferences', () => {
       body: JSON.stringify({ email_enabled: 'no' }),
     });
     expect(invalid.status).toBe(400);
+  });
+
+  it('hold the commit mode, set alone or cleared back to the app default', async () => {
+    const headers = { ...bearer(await tokenFor()), 'content-type': 'application/json' };
+    const url = `${fixture.api.url}/api/me/notification-preferences`;
+    const patch = (body: unknown) => fetch(url, { method: 'PATCH', headers, body: JSON.stringify(body) });
+    const chosen = await patch({ commit_mode: 'manual_checkpoint' });
+    expect(chosen.status).toBe(200);
+    expect(((await chosen.json()) as { data: unknown }).data).toMatchObject({
+      commit_mode: 'manual_checkpoint',
+    });
+    const cleared = await patch({ commit_mode: null });
+    expect(((await cleared.json()) as { data: unknown }).data).toMatchObject({ commit_mode: null });
+    expect((await patch({ commit_mode: 'sometimes' })).status).toBe(400);
+    expect((await patch({})).status).toBe(400);
   });
 });
 

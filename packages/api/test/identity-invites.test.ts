@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { issueOpaqueToken } from '@conman/auth';
 import { OutboxDrainer, createFileTransport } from '@conman/jobs';
+import { LOGIN_LIMITS } from '../src/resources/auth';
 import { postJson } from './support/harness';
 import {
   PASSWORD,
@@ -17,9 +18,22 @@ let mailDir: string;
 let drainer: OutboxDrainer;
 let appId: string;
 let admin: { id: string; token: string };
+/** Not the default 7: the tests below see CONMAN_INVITE_EXPIRY_DAYS applied. */
+const EXPIRY_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const EMAIL_LIMIT = 3;
+const TOKEN_LIMIT = 4;
 
 beforeAll(async () => {
-  fixture = await startIdentityApi();
+  fixture = await startIdentityApi(LOGIN_LIMITS, {
+    inviteExpiryDays: EXPIRY_DAYS,
+    // Every request comes from 127.0.0.1: the per-email and per-token limits are exercised here.
+    acceptInviteLimits: {
+      perIp: { name: 'accept-invite:ip', limit: 1000, windowSeconds: 60 },
+      perEmail: { name: 'accept-invite:email', limit: EMAIL_LIMIT, windowSeconds: 900 },
+      perToken: { name: 'accept-invite:token', limit: TOKEN_LIMIT, windowSeconds: 900 },
+    },
+  });
   mailDir = await mkdtemp(path.join(os.tmpdir(), 'conman-invite-mail-'));
   drainer = new OutboxDrainer({
     outbox: fixture.outbox,
@@ -45,7 +59,7 @@ function decodeQuotedPrintable(raw: string): string {
 }
 
 /** Delivers pending mail to files and returns the accept tokens of the messages new since the last call. */
-async function deliveredTokens(): Promise<{ to: string; token: string }[]> {
+async function deliveredTokens(): Promise<{ to: string; token: string; text: string }[]> {
   await drainer.drainOnce();
   const files = (await readdir(mailDir)).filter((file) => file.endsWith('.eml') && !seen.has(file));
   const found = [];
@@ -54,7 +68,7 @@ async function deliveredTokens(): Promise<{ to: string; token: string }[]> {
     const raw = decodeQuotedPrintable(await readFile(path.join(mailDir, file), 'utf8'));
     const link = new RegExp(`${PUBLIC_URL}/accept-invite\\?token=([A-Za-z0-9_-]+)`).exec(raw);
     const to = /^To: (.+)$/m.exec(raw)?.[1] ?? '';
-    if (link?.[1]) found.push({ to, token: link[1] });
+    if (link?.[1]) found.push({ to, token: link[1], text: raw });
   }
   return found;
 }
@@ -95,6 +109,35 @@ describe('invites', () => {
     expect((await accept({ token: mail?.token, name: 'Again', password: 'a fresh passphrase' })).status).toBe(
       401,
     );
+  });
+
+  it('expire after CONMAN_INVITE_EXPIRY_DAYS, when created and when resent', async () => {
+    const expectExpiryFromNow = async (response: Response, sentAfter: number) => {
+      const expiresAt = Date.parse(
+        ((await response.json()) as { data: { expires_at: string } }).data.expires_at,
+      );
+      expect(expiresAt).toBeGreaterThanOrEqual(sentAfter + EXPIRY_DAYS * DAY_MS);
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + EXPIRY_DAYS * DAY_MS);
+    };
+    const createdAfter = Date.now();
+    const created = await invite('expiry@example.com');
+    expect(created.status).toBe(201);
+    const inviteId = ((await created.clone().json()) as { data: { id: string } }).data.id;
+    await expectExpiryFromNow(created, createdAfter);
+    const [mail] = await deliveredTokens();
+    expect(mail?.text).toContain(`valid for ${EXPIRY_DAYS} days`);
+
+    const resentAfter = Date.now();
+    const resent = await postJson(
+      `${fixture.api.url}/api/apps/${appId}/invites/${inviteId}/resend`,
+      {},
+      bearer(admin.token),
+    );
+    expect(resent.status).toBe(200);
+    await expectExpiryFromNow(resent, resentAfter);
+    const [resentMail] = await deliveredTokens();
+    expect(resentMail?.to).toBe('expiry@example.com');
+    expect(resentMail?.text).toContain(`valid for ${EXPIRY_DAYS} days`);
   });
 
   it('are for app_admin only', async () => {
@@ -188,5 +231,46 @@ describe('invites', () => {
       const token = /token=([A-Za-z0-9_-]+)/.exec(raw)?.[1] ?? 'missing';
       expect(stored).not.toContain(token);
     }
+  });
+});
+
+describe('accept-invite rate limits', () => {
+  async function expectRateLimited(response: Response): Promise<void> {
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await response.json()) as { error: { code: string; request_id: string } };
+    expect(body.error).toMatchObject({ code: 'rate_limited', request_id: expect.any(String) });
+  }
+
+  it('limit guesses per invited email, whichever invite token carries them', async () => {
+    await fixture.newUser('guessed@example.com');
+    await invite('guessed@example.com');
+    const [first] = await deliveredTokens();
+    for (let attempt = 0; attempt < EMAIL_LIMIT; attempt += 1) {
+      expect((await accept({ token: first?.token, password: `guess number ${attempt}` })).status).toBe(401);
+    }
+    await expectRateLimited(await accept({ token: first?.token, password: PASSWORD }));
+
+    // A second invite to the same email (another app) shares the email's budget.
+    const otherApp = await fixture.newApp('invite-app-2');
+    await fixture.memberships.add(otherApp, admin.id, 'app_admin');
+    const response = await postJson(
+      `${fixture.api.url}/api/apps/${otherApp}/invites`,
+      { email: 'guessed@example.com', role: 'user' },
+      bearer(admin.token),
+    );
+    expect(response.status).toBe(201);
+    const [second] = await deliveredTokens();
+    await expectRateLimited(await accept({ token: second?.token, password: PASSWORD }));
+    // The refused attempts consumed nothing: both invites are still pending.
+    expect(await fixture.invites.listForApp(otherApp)).toHaveLength(1);
+  });
+
+  it('limit attempts per token, even one that matches no invite', async () => {
+    const { token } = issueOpaqueToken();
+    for (let attempt = 0; attempt < TOKEN_LIMIT; attempt += 1) {
+      expect((await accept({ token, name: 'Nobody', password: 'a fresh passphrase' })).status).toBe(401);
+    }
+    await expectRateLimited(await accept({ token, name: 'Nobody', password: 'a fresh passphrase' }));
   });
 });

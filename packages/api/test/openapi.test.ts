@@ -111,11 +111,16 @@ describe('GET /api/openapi.json', () => {
 
   it('documents error responses with the shared envelope', () => {
     const ready = operation('/api/health/ready', 'get');
-    expect(Object.keys(ready.responses).sort()).toEqual(['200', '400', '500', '503']);
+    expect(Object.keys(ready.responses).sort()).toEqual(['200', '400', '415', '500', '503']);
     expect(ready.responses['503']?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/ErrorEnvelope',
     });
-    expect(Object.keys(operation('/api/test/items', 'post').responses).sort()).toEqual(['201', '400', '500']);
+    expect(Object.keys(operation('/api/test/items', 'post').responses).sort()).toEqual([
+      '201',
+      '400',
+      '415',
+      '500',
+    ]);
     expect(document.components.schemas.ErrorEnvelope).toBeDefined();
   });
 

@@ -1,6 +1,6 @@
 import { autosaveRef } from '@conman/core';
 import { WorkspaceService } from '../src/resources/workspaces';
-import { startIdentityApi, type IdentityFixture } from './support/identity-fixture';
+import { bearer, startIdentityApi, type IdentityFixture } from './support/identity-fixture';
 import {
   SEED_FILES,
   dataOf,
@@ -24,6 +24,7 @@ beforeAll(async () => {
   appId = await fixture.newApp('Shop App');
   repoPath = (await fixture.apps.findById(appId))!.repoPath;
   seedSha = await seedAppRepository(fixture, appId);
+  await fixture.setCommitModeDefault(appId, 'manual_checkpoint');
   owner = await fixture.newUser('alice@example.com', { appId, role: 'user' });
   client = workspaceClient(fixture, appId);
 });
@@ -297,11 +298,10 @@ describe('editing files', () => {
     const services = [
       fixture.services.workspaceService,
       new WorkspaceService({
-        client: fixture.database.client,
+        unitOfWork: fixture.services.unitOfWork,
         git: fixture.git,
         workspaces: fixture.services.workspaces,
         users: fixture.users,
-        audit: fixture.services.audit,
         apps: fixture.apps,
       }),
     ];
@@ -421,6 +421,53 @@ describe('API keys', () => {
       body: JSON.stringify({ path: 'x.json', content: '{}', encoding: 'utf8' }),
     });
     expect(denied.status).toBe(403);
+  });
+});
+
+describe('commit modes', () => {
+  async function checkpointAfterAnEdit(workspace: WorkspaceView, token = owner.token): Promise<Response> {
+    await client.writeText(token, workspace.id, 'entities/mode.json', `{"at":${Date.now()}}`);
+    return client.checkpoint(token, workspace.id, 'mode check');
+  }
+  async function setPreference(token: string, commitMode: string | null): Promise<void> {
+    const response = await fetch(`${fixture.api.url}/api/me/notification-preferences`, {
+      method: 'PATCH',
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      body: JSON.stringify({ commit_mode: commitMode }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('refuse a checkpoint in submit_commit mode with 409 naming the mode, and keep the edits', async () => {
+    const workspace = await newWorkspace('Submit commit');
+    await client.patch(owner.token, workspace.id, { commit_mode: 'submit_commit' });
+    const response = await checkpointAfterAnEdit(workspace);
+    expect(response.status).toBe(409);
+    const { error } = (await response.json()) as {
+      error: { code: string; message: string; details: unknown };
+    };
+    expect(error).toMatchObject({ code: 'conflict', details: { commit_mode: 'submit_commit' } });
+    expect(error.message).toContain('submit_commit');
+    expect(await current(workspace.id)).toMatchObject({ head_sha: seedSha, dirty: true });
+  });
+
+  it("take the workspace override, else the owner's preference, else the app default", async () => {
+    const bob = await fixture.newUser('bob-modes@example.com', { appId, role: 'user' });
+    const workspace = await newWorkspace('Modes', bob.token);
+    // App default manual_checkpoint (this file's app), no preference: allowed.
+    expect((await checkpointAfterAnEdit(workspace, bob.token)).status).toBe(200);
+    await setPreference(bob.token, 'submit_commit');
+    expect((await checkpointAfterAnEdit(workspace, bob.token)).status).toBe(409);
+    await client.patch(bob.token, workspace.id, { commit_mode: 'manual_checkpoint' });
+    expect((await checkpointAfterAnEdit(workspace, bob.token)).status).toBe(200);
+    await client.patch(bob.token, workspace.id, { commit_mode: null });
+    await setPreference(bob.token, null);
+    await fixture.setCommitModeDefault(appId, 'submit_commit');
+    try {
+      expect((await checkpointAfterAnEdit(workspace, bob.token)).status).toBe(409);
+    } finally {
+      await fixture.setCommitModeDefault(appId, 'manual_checkpoint');
+    }
   });
 });
 

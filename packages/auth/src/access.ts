@@ -4,6 +4,7 @@ import {
   UnauthorizedError,
   can,
   canOnPlatform,
+  enrichRequestContext,
   type ApiKey,
   type Capability,
   type PlatformCapability,
@@ -44,7 +45,8 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 /**
  * The single authentication and authorization helper every route uses: who is calling (401 when
  * unknown), and may they do this in this app (404 for non-members — existence is not revealed —
- * then 403 when the role lacks the capability).
+ * then 403 when the role lacks the capability). What it learns (user, API key, app) goes into the
+ * request context, so every later log line of the request names it.
  */
 export class AccessControl {
   constructor(private readonly options: AccessControlOptions) {}
@@ -58,6 +60,7 @@ export class AccessControl {
     const match = BEARER.exec(credentials.authorization ?? '');
     if (!match?.[1]) throw new UnauthorizedError();
     const { user, session } = await this.options.sessions.authenticate(match[1]);
+    enrichRequestContext({ userId: user.id });
     return {
       principal: { kind: 'user', userId: user.id, isPlatformAdmin: user.isPlatformAdmin },
       user,
@@ -69,6 +72,8 @@ export class AccessControl {
   async authorize(caller: Caller, appId: string, capability: Capability, isOwner?: boolean): Promise<Role> {
     const role = await this.options.roles.roleIn(appId, caller.principal);
     if (role === null) throw new NotFoundError('App not found');
+    // Members only: a log line never names an app the caller was refused as a non-member.
+    enrichRequestContext({ appId });
     if (!can(role, capability, { isOwner }))
       throw new ForbiddenError(`Your role (${role}) does not allow this`);
     return role;
@@ -84,6 +89,7 @@ export class AccessControl {
     if (!looksLikeApiKey(presented)) throw new UnauthorizedError('Invalid API key');
     const key = await this.options.apiKeys.authenticate(hashOpaqueToken(presented));
     if (!key) throw new UnauthorizedError('Invalid API key');
+    enrichRequestContext({ apiKeyId: key.id, appId: key.appId });
     return { principal: { kind: 'api_key', keyId: key.id, appId: key.appId, role: key.role } };
   }
 }

@@ -7,7 +7,7 @@ import {
   UsersRepository,
 } from '@conman/db';
 import { AccessControl, RoleResolver, SessionService, hashPassword, issueApiKey } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 const PASSWORD = 'tangerine orbit lantern';
 

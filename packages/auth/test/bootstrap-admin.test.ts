@@ -1,7 +1,7 @@
 import { ValidationError } from '@conman/core';
 import { SessionsRepository, UsersRepository } from '@conman/db';
 import { SessionService, bootstrapAdmin, verifyPassword } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let users: UsersRepository;

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { RateLimitedError, UnavailableError } from '@conman/core';
 import { findFreePort } from '@conman/runtime';
 import { RateLimiter, type RateLimitRule } from '@conman/auth';
+import { testRedisUrl } from '@conman/test-support';
 
 let redis: Redis;
 let clock: number;
@@ -13,9 +14,7 @@ const perIp: RateLimitRule = { name: 'login:ip', limit: 3, windowSeconds: 60 };
 const perEmail: RateLimitRule = { name: 'login:email', limit: 2, windowSeconds: 900 };
 
 beforeAll(() => {
-  const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-  if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
-  redis = new Redis(url);
+  redis = new Redis(testRedisUrl());
 });
 
 afterAll(() => redis.quit());

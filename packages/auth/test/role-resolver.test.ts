@@ -1,8 +1,8 @@
 import type { Role } from '@conman/core';
 import { AppsRepository, MembershipsRepository, UsersRepository } from '@conman/db';
 import { RoleResolver, type Principal } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
-import { eventually, invalidationBuses } from './support/invalidation-bus';
+import { openTestDatabase, waitFor, type TestDatabase } from '@conman/test-support';
+import { invalidationBuses } from './support/invalidation-bus';
 
 let database: TestDatabase;
 let memberships: MembershipsRepository;
@@ -102,10 +102,10 @@ describe('role invalidation between processes', () => {
     expect(await b.resolver.roleIn(appId, user)).toBe('reviewer');
     await a.resolver.invalidate(appId, user.userId);
     // B learns through Redis; its 60 s TTL alone would keep the old role for the whole test.
-    await eventually(async () => (await b.resolver.roleIn(appId, user)) === 'user');
+    await waitFor(async () => (await b.resolver.roleIn(appId, user)) === 'user', 5_000);
     await memberships.changeRole(appId, user.userId, 'reviewer');
     await a.resolver.invalidate(appId, user.userId);
-    await eventually(async () => (await b.resolver.roleIn(appId, user)) === 'reviewer');
+    await waitFor(async () => (await b.resolver.roleIn(appId, user)) === 'reviewer', 5_000);
   });
 
   it('drops the cached membership list in the other process with the role', async () => {
@@ -115,10 +115,10 @@ describe('role invalidation between processes', () => {
     expect(await b.resolver.membershipsOf(user.userId)).toEqual([{ appId, role: 'reviewer' }]);
     await memberships.add(otherAppId, user.userId, 'reviewer');
     await a.resolver.invalidate(otherAppId, user.userId);
-    await eventually(async () => (await b.resolver.membershipsOf(user.userId)).length === 2);
+    await waitFor(async () => (await b.resolver.membershipsOf(user.userId)).length === 2, 5_000);
     await memberships.remove(otherAppId, user.userId);
     await a.resolver.invalidate(otherAppId, user.userId);
-    await eventually(async () => (await b.resolver.membershipsOf(user.userId)).length === 1);
+    await waitFor(async () => (await b.resolver.membershipsOf(user.userId)).length === 1, 5_000);
   });
 
   it('ignores malformed messages, unknown topics and messages of other channels', async () => {
@@ -134,7 +134,7 @@ describe('role invalidation between processes', () => {
     await buses.redis().publish(`${channel}:other`, JSON.stringify({ topic: 'role', key: 'x:y' }));
     await buses.redis().publish(channel, JSON.stringify({ topic: 'role', key: 'a:u' }));
     await buses.redis().publish(channel, JSON.stringify({ topic: 'session', key: 's1' }));
-    await eventually(async () => seen.length === 2);
+    await waitFor(async () => seen.length === 2, 5_000);
     expect(seen).toEqual(['role a:u', 'session s1']);
     expect(warnings).toEqual([
       'ignored a malformed cache invalidation message',

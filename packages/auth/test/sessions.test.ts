@@ -1,8 +1,8 @@
 import { UnauthorizedError } from '@conman/core';
 import { SessionsRepository, UsersRepository } from '@conman/db';
 import { SessionService, hashPassword, signSessionToken } from '@conman/auth';
-import { openTestDatabase, type TestDatabase } from '../../db/test/mongo';
-import { eventually, invalidationBuses } from './support/invalidation-bus';
+import { openTestDatabase, waitFor, type TestDatabase } from '@conman/test-support';
+import { invalidationBuses } from './support/invalidation-bus';
 
 const SECRET = 's'.repeat(40);
 const PASSWORD = 'tangerine orbit lantern';
@@ -130,7 +130,7 @@ describe('session cache', () => {
       const { token } = await a.login('ann@example.com', PASSWORD);
       await b.authenticate(token);
       await a.logout(token);
-      await eventually(() => rejected(b, token));
+      await waitFor(() => rejected(b, token), 5_000);
     });
 
     it('a password reset in one process ends every session of the user in the other', async () => {
@@ -141,7 +141,7 @@ describe('session cache', () => {
       await Promise.all([b.authenticate(first.token), b.authenticate(second.token)]);
       await sessions.revokeAllForUser(userId);
       await a.forgetUserSessions(userId);
-      await eventually(async () => (await rejected(b, first.token)) && (await rejected(b, second.token)));
+      await waitFor(async () => (await rejected(b, first.token)) && (await rejected(b, second.token)), 5_000);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_INVITE_EXPIRY_DAYS } from './identity';
 
 /**
  * Every CONMAN_* variable (SPEC §10.2) in one schema. `parseConfig` is pure: loading `.env`, the data
@@ -71,7 +72,7 @@ export const configEnvSchema = z.object({
     message: 'must be at least 32 characters',
   }),
   CONMAN_JWT_EXPIRY_HOURS: positiveInt.default(24),
-  CONMAN_INVITE_EXPIRY_DAYS: positiveInt.default(7),
+  CONMAN_INVITE_EXPIRY_DAYS: positiveInt.default(DEFAULT_INVITE_EXPIRY_DAYS),
   CONMAN_SECRETS_MASTER_KEY: masterKeyText.optional(),
   CONMAN_TEMP_URL_DOMAIN: z.string().min(1).default('temp.localhost'),
   CONMAN_SMTP_URL: optionalUrl,
@@ -81,11 +82,15 @@ export const configEnvSchema = z.object({
   CONMAN_AI_API_KEY: optionalText,
   CONMAN_AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   CONMAN_AI_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+  CONMAN_ANALYSIS_BUDGET_MS: positiveInt.max(300_000).default(10_000),
   CONMAN_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   CONMAN_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
   CONMAN_CORS_ORIGINS: z.string().default(''),
   CONMAN_TRUST_PROXY: flag.default(false),
   CONMAN_READINESS_TIMEOUT_MS: positiveInt.default(2000),
+  // Bound of every MongoDB and Redis call of the server and the worker: a stalled dependency turns into
+  // 503 `unavailable` (or a job retry) instead of a hanging request (docs/security.md).
+  CONMAN_DEPENDENCY_TIMEOUT_MS: positiveInt.min(100).max(60_000).default(2000),
   CONMAN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(900),
   CONMAN_RATE_LIMIT_MAX_PER_IP: positiveInt.default(50),
   CONMAN_RATE_LIMIT_MAX_PER_EMAIL: positiveInt.default(10),
@@ -98,6 +103,18 @@ export const configEnvSchema = z.object({
   // together they bound how long a crashed worker's job waits before another worker takes it.
   CONMAN_JOB_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(30),
   CONMAN_JOB_RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  // How gate/deploy/migration commands run: `bwrap` (bubblewrap found on PATH, the default), an absolute
+  // path to a bwrap binary, or `none` (unsandboxed; docs/security.md).
+  CONMAN_COMMAND_SANDBOX: z
+    .string()
+    .trim()
+    .refine((value) => value === 'bwrap' || value === 'none' || value.startsWith('/'), {
+      message: 'must be bwrap, none, or an absolute path to a bwrap binary',
+    })
+    .default('bwrap'),
+  // Age at which the reconciler settles a ref move's audit event still pending (its process crashed);
+  // must exceed the longest ref move a live process can take.
+  CONMAN_REF_MOVE_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ...workerConcurrency,
 });
 
@@ -134,12 +151,19 @@ export interface ConmanConfig {
   mail: { smtpUrl: string | undefined; from: string };
   tempUrlDomain: string;
   ai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; timeoutMs: number };
+  /** Time budget of one semantic diff or built-in analysis (run off the event loop, docs/security.md). */
+  analysis: { budgetMs: number };
   logLevel: (typeof LOG_LEVELS)[number];
   rateLimit: { windowSeconds: number; maxPerIp: number; maxPerEmail: number };
   workerConcurrency: Record<JobFamily, number>;
   /** Port of the worker's `GET /metrics` listener; 0 = disabled. */
   workerMetricsPort: number;
-  jobs: { leaseMs: number; reconcileIntervalMs: number };
+  /** `refMoveGraceMs`: age at which the reconciler settles a pending ref move (docs/audit.md). */
+  jobs: { leaseMs: number; reconcileIntervalMs: number; refMoveGraceMs: number };
+  /** How user-supplied commands run: in bubblewrap (`binary` by name or path), or unsandboxed. */
+  commandSandbox: { mode: 'bwrap'; binary: string } | { mode: 'none' };
+  /** How long one MongoDB or Redis call may take before it counts as the dependency being unavailable. */
+  dependencyTimeoutMs: number;
   bootstrapAdmin: { email: string; password: string; name: string } | undefined;
 }
 
@@ -238,6 +262,7 @@ export function parseConfig(
       model: values.CONMAN_AI_MODEL,
       timeoutMs: values.CONMAN_AI_TIMEOUT_MS,
     },
+    analysis: { budgetMs: values.CONMAN_ANALYSIS_BUDGET_MS },
     logLevel: values.CONMAN_LOG_LEVEL,
     rateLimit: {
       windowSeconds: values.CONMAN_RATE_LIMIT_WINDOW_SECONDS,
@@ -251,7 +276,13 @@ export function parseConfig(
     jobs: {
       leaseMs: values.CONMAN_JOB_LEASE_SECONDS * 1000,
       reconcileIntervalMs: values.CONMAN_JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+      refMoveGraceMs: values.CONMAN_REF_MOVE_GRACE_SECONDS * 1000,
     },
+    commandSandbox:
+      values.CONMAN_COMMAND_SANDBOX === 'none'
+        ? { mode: 'none' }
+        : { mode: 'bwrap', binary: values.CONMAN_COMMAND_SANDBOX },
+    dependencyTimeoutMs: values.CONMAN_DEPENDENCY_TIMEOUT_MS,
     bootstrapAdmin:
       adminEmail && adminPassword
         ? { email: adminEmail, password: adminPassword, name: values.CONMAN_BOOTSTRAP_ADMIN_NAME }

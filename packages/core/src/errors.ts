@@ -1,4 +1,7 @@
-/** The error codes of SPEC §3 with their HTTP status. Every failure a client sees maps to one of them. */
+/**
+ * The error codes with their HTTP status (docs/api-conventions.md). Every failure a client sees maps to
+ * one of them; 415 and 431 answer bodies and headers the server cannot read.
+ */
 export const ERROR_STATUS = {
   validation_error: 400,
   unauthorized: 401,
@@ -7,6 +10,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   invalid_transition: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  headers_too_large: 431,
   rate_limited: 429,
   internal: 500,
   git_error: 502,
@@ -73,6 +78,13 @@ export class InvalidTransitionError extends ConmanError {
 export class PayloadTooLargeError extends ConmanError {
   constructor(message: string, details?: ErrorDetails) {
     super('payload_too_large', message, details);
+  }
+}
+
+/** A request body in an encoding or charset the API does not read (docs/api-conventions.md). */
+export class UnsupportedMediaTypeError extends ConmanError {
+  constructor(message: string, details?: ErrorDetails) {
+    super('unsupported_media_type', message, details);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AppSettings } from './app-settings';
+import type { AppSettings, CommitMode } from './app-settings';
 import type { Role } from './permissions';
 
 /** Domain objects of SPEC §4 and §6.1 as repositories return them (ids are 24-char hex strings). */
@@ -83,12 +83,24 @@ export interface ApiKey {
   lastUsedAt: Date | null;
 }
 
+/** A user's own settings (the `notification_preferences` document, SPEC §9). */
 export interface NotificationPreferences {
   userId: string;
   emailEnabled: boolean;
+  /** The user's commit mode for their workspaces; null = the app default (SPEC §5.3). */
+  commitMode: CommitMode | null;
 }
 
-export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** CONMAN_INVITE_EXPIRY_DAYS when unset. */
+export const DEFAULT_INVITE_EXPIRY_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long an invite (created or resent) stays valid, from CONMAN_INVITE_EXPIRY_DAYS. */
+export function inviteTtlMs(expiryDays: number = DEFAULT_INVITE_EXPIRY_DAYS): number {
+  return expiryDays * DAY_MS;
+}
+
+export const INVITE_TTL_MS = inviteTtlMs();
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
 
 /** An ordered deployment stage of an app (SPEC §6.1); ids stay stable across updates of the set. */

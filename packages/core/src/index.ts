@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './dependency-errors';
 export * from './logger';
 export * from './request-context';
 export * from './uuid';
@@ -21,9 +22,11 @@ export {
   computeSemanticDiff,
   classifyPath,
   DEFAULT_SEMANTIC_DIFF_RULES,
+  globComplexityProblem,
   globToRegExp,
   matchesGlob,
   MAX_GLOB_LENGTH,
+  MAX_GLOB_WILDCARDS,
   type SemanticConfigType,
   type SemanticOperation,
   type SemanticChange,
@@ -33,3 +36,7 @@ export {
   type FileChange as SemanticFileChange,
 } from './semantic-diff';
 export * from './analyzer';
+export * from './text-safety';
+export * from './git-reserved-names';
+export * from './structured-limits';
+export * from './linear-regexp';

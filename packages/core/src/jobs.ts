@@ -33,6 +33,8 @@ export const JOB_ERROR_CODES = [
   'gate_failed',
   'handler_error',
   'no_handler',
+  // The worker's command sandbox does not work and the operator did not opt out (docs/security.md).
+  'sandbox_unavailable',
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 
@@ -162,10 +164,4 @@ export function transitionJob(current: JobProgress, event: JobEvent): JobProgres
 
 export function canRetry(progress: JobProgress): boolean {
   return progress.state === 'running' && progress.attempt < progress.maxAttempts;
-}
-
-/** Exponential backoff before attempt `nextAttempt` (2nd attempt waits `baseMs`), capped. */
-export function jobRetryDelayMs(nextAttempt: number, baseMs = 1000, capMs = 5 * MINUTE): number {
-  const exponent = Math.max(0, nextAttempt - 2);
-  return Math.min(capMs, baseMs * 2 ** exponent);
 }

@@ -1,5 +1,7 @@
-import picomatch from 'picomatch';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from './errors';
+import { gitReservedName } from './git-reserved-names';
+import { isWellFormedText, unsafeTextReason } from './text-safety';
+import { globToRegExp, matchesGlob } from './semantic-diff/glob';
 
 /**
  * Guardrails of SPEC §5.4 for repository paths and file content, pure so every layer (API, jobs,
@@ -7,6 +9,8 @@ import { ForbiddenError, PayloadTooLargeError, ValidationError } from './errors'
  */
 
 export const MAX_PATH_BYTES = 4096;
+/** Longest file or directory name most filesystems (ext4, APFS, NTFS) can create, where gates check out. */
+export const MAX_SEGMENT_BYTES = 255;
 
 /** SPEC §5.4 default; apps override it with the `blocked_paths` setting. */
 export const DEFAULT_BLOCKED_PATHS: readonly string[] = Object.freeze([
@@ -17,10 +21,6 @@ export const DEFAULT_BLOCKED_PATHS: readonly string[] = Object.freeze([
 
 export type ContentEncoding = 'base64' | 'utf8';
 export const CONTENT_ENCODINGS = ['base64', 'utf8'] as const;
-
-// C0 controls, DEL and C1 controls: invisible in UIs and logs, and NUL ends C strings in git.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 function pathError(path: string, reason: string): ValidationError {
   return new ValidationError(`Invalid path: ${reason}`, { path: printable(path) });
@@ -34,23 +34,28 @@ function printable(path: string): string {
 
 /**
  * Checks a repository path and returns it unchanged: relative, `/`-separated, no empty, `.` or `..`
- * segment, no backslash, no control character, no `.git` segment (any case), at most 4096 bytes.
- * Paths are validated, not rewritten (`a/./b` is refused rather than silently turned into `a/b`), so
- * what the client sent is exactly what is stored.
+ * segment, no backslash, no control or bidi character, valid Unicode, at most 4096 bytes and 255 bytes
+ * per segment, and no segment Git refuses on any platform (`.git` and `.gitmodules` in every spelling
+ * NTFS or HFS+ folds to them, see `gitReservedName`). Paths are validated, not rewritten (`a/./b` is
+ * refused rather than silently turned into `a/b`), so what the client sent is exactly what is stored.
  */
 export function validateRepoPath(path: string): string {
   if (path.length === 0) throw pathError(path, 'the path is empty');
   if (Buffer.byteLength(path, 'utf8') > MAX_PATH_BYTES)
     throw pathError(path, `longer than ${MAX_PATH_BYTES} bytes`);
-  if (CONTROL_CHARACTER.test(path))
-    throw pathError(path, 'control characters (including NUL) are not allowed');
+  const unsafe = unsafeTextReason(path, 'single_line');
+  if (unsafe !== undefined) throw pathError(path, unsafe);
   if (path.includes('\\')) throw pathError(path, 'use "/" as separator; backslashes are not allowed');
   if (path.startsWith('/')) throw pathError(path, 'must be relative (no leading "/")');
   if (path.endsWith('/')) throw pathError(path, 'must name a file (no trailing "/")');
   for (const segment of path.split('/')) {
     if (segment === '') throw pathError(path, 'empty segment ("//")');
     if (segment === '.' || segment === '..') throw pathError(path, `"${segment}" segments are not allowed`);
-    if (segment.toLowerCase() === '.git') throw pathError(path, '".git" segments are not allowed');
+    if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES)
+      throw pathError(path, `a segment is longer than ${MAX_SEGMENT_BYTES} bytes`);
+    const reserved = gitReservedName(segment);
+    if (reserved !== undefined)
+      throw pathError(path, `"${reserved}" segments are not allowed, in any spelling Git refuses`);
   }
   return path;
 }
@@ -64,10 +69,14 @@ export function validateRepoDirectory(path: string | undefined): string {
   return validateRepoPath(path.endsWith('/') ? path.slice(0, -1) : path);
 }
 
-/** A matcher for an app's `blocked_paths` globs (dotfiles matched too, so `.github/**` works). */
+/**
+ * A matcher for an app's `blocked_paths` globs, in linear time (`matchesGlob`; `*` and `**` match
+ * dotfiles, so `.github/**` works). Settings refuse a glob it cannot compile; one stored before that
+ * check blocks every path (a guardrail fails closed) until an app admin fixes it.
+ */
 export function blockedPathMatcher(globs: readonly string[]): (path: string) => string | null {
-  const matchers = globs.map((glob) => ({ glob, test: picomatch(glob, { dot: true }) }));
-  return (path) => matchers.find((matcher) => matcher.test(path))?.glob ?? null;
+  const unusable = globs.find((glob) => globToRegExp(glob) === undefined);
+  return (path) => unusable ?? globs.find((glob) => matchesGlob(path, glob)) ?? null;
 }
 
 /** 403 when writing or deleting `path` is blocked by one of the app's globs. */
@@ -80,13 +89,23 @@ export function assertPathNotBlocked(path: string, blockedGlobs: readonly string
     });
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Decodes `content` sent with `encoding`; invalid base64 (strict, padded alphabet) is a 400. */
+/**
+ * Decodes `content` sent with `encoding`. Base64 must be canonical (RFC 4648: padded standard
+ * alphabet, no whitespace, zero pad bits): Node's lenient decoder skips anything else, so decoding and
+ * re-encoding gives back exactly the input only for canonical text. Both steps are native and linear,
+ * so every size up to the body limit is checked (a regex over the whole text overflowed the stack).
+ * utf8 content must be valid Unicode: a lone surrogate would be stored as U+FFFD. Both refusals are 400.
+ */
 export function decodeContent(content: string, encoding: ContentEncoding = 'base64'): Buffer {
-  if (encoding === 'utf8') return Buffer.from(content, 'utf8');
-  if (!BASE64.test(content)) throw new ValidationError('content is not valid base64', { field: 'content' });
-  return Buffer.from(content, 'base64');
+  if (encoding === 'utf8') {
+    if (!isWellFormedText(content))
+      throw new ValidationError('content contains a lone UTF-16 surrogate', { field: 'content' });
+    return Buffer.from(content, 'utf8');
+  }
+  const decoded = Buffer.from(content, 'base64');
+  if (decoded.toString('base64') !== content)
+    throw new ValidationError('content is not valid base64', { field: 'content' });
+  return decoded;
 }
 
 /** Encodes stored bytes for a response; `utf8` refuses content that is not valid UTF-8 (400). */

@@ -10,8 +10,11 @@ const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const URI_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^@/?#\s]+@/gi;
 
+/** An API key's id names the key (logs and audit context carry it); only the key itself is secret. */
+const API_KEY_ID = /^api[_-]?key[_-]?id$/i;
+
 export function isSensitiveKey(key: string): boolean {
-  return SENSITIVE_KEY.test(key);
+  return SENSITIVE_KEY.test(key) && !API_KEY_ID.test(key);
 }
 
 export function redactString(text: string): string {

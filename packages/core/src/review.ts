@@ -30,6 +30,12 @@ export function approvalRefusal(attempt: ApprovalAttempt): string | null {
   return null;
 }
 
+/** The first approval of each person, in order: what the revision's approval count is made of. */
+export function distinctApprovals<T extends { reviewerId: string }>(approvals: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return approvals.filter((approval) => !seen.has(approval.reviewerId) && seen.add(approval.reviewerId));
+}
+
 /** Distinct people approving the current revision once this reviewer's approval is counted. */
 export function approvalsWith(approverIds: readonly string[], reviewerId: string): number {
   return new Set([...approverIds, reviewerId]).size;

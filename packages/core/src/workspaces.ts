@@ -19,7 +19,7 @@ export interface Workspace {
   baseSha: string;
   headSha: string;
   workingSha: string | null;
-  /** Per-workspace override of the app's `commit_mode_default`; null = the app default. */
+  /** Per-workspace override of the app's `commit_mode_default`; null = the owner's preference, else the app default. */
   commitMode: CommitMode | null;
   /**
    * Who wrote to the workspace since it was created or last reset (edits, checkpoints, syncs): the
@@ -28,6 +28,18 @@ export interface Workspace {
   editorIds: string[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/**
+ * The commit mode in force on a workspace (SPEC §5.3): the workspace's override, else its owner's
+ * preference, else the app's `commit_mode_default`. Null means "not set" at each level.
+ */
+export function effectiveCommitMode(levels: {
+  workspace: CommitMode | null;
+  user: CommitMode | null;
+  appDefault: CommitMode;
+}): CommitMode {
+  return levels.workspace ?? levels.user ?? levels.appDefault;
 }
 
 /** Full ref of a workspace's working state (SPEC §5.1). */

@@ -8,7 +8,6 @@ import {
   isJobType,
   jobFamilyOf,
   jobStatesAllowing,
-  jobRetryDelayMs,
   transitionJob,
   type JobEvent,
   type JobState,
@@ -102,12 +101,5 @@ describe('job type defaults', () => {
   it('isJobType recognises only known types', () => {
     expect(isJobType('msuite_merge')).toBe(true);
     expect(isJobType('rm_rf')).toBe(false);
-  });
-
-  it('retry delays grow exponentially up to the cap', () => {
-    expect(jobRetryDelayMs(2, 100)).toBe(100);
-    expect(jobRetryDelayMs(3, 100)).toBe(200);
-    expect(jobRetryDelayMs(5, 100)).toBe(800);
-    expect(jobRetryDelayMs(30, 100, 5000)).toBe(5000);
   });
 });

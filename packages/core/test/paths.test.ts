@@ -2,12 +2,14 @@ import {
   DEFAULT_BLOCKED_PATHS,
   ForbiddenError,
   MAX_PATH_BYTES,
+  MAX_SEGMENT_BYTES,
   PayloadTooLargeError,
   ValidationError,
   assertFileSize,
   assertPathNotBlocked,
   decodeContent,
   encodeContent,
+  gitReservedName,
   slugify,
   validateRepoDirectory,
   validateRepoPath,
@@ -23,7 +25,16 @@ describe('validateRepoPath (SPEC §5.4)', () => {
     'a/.gitkeep',
     'a/git/b',
     'ünïcode/файл.json',
-    'a'.repeat(MAX_PATH_BYTES),
+    Array.from({ length: 17 }, () => 'a'.repeat(240)).join('/'),
+    'a'.repeat(MAX_SEGMENT_BYTES),
+    'é'.repeat(127),
+    'emoji/👩\u200d💻.json',
+    '.gitkeep',
+    '.git-blame-ignore-revs',
+    'a/.gitmodules.bak',
+    'a/git~2',
+    'gitmod~5',
+    'a/.git,x',
   ])('accepts path #%#', (path) => {
     expect(validateRepoPath(path)).toBe(path);
   });
@@ -36,7 +47,7 @@ describe('validateRepoPath (SPEC §5.4)', () => {
     ['a/./b', '"." segments'],
     ['/etc/passwd', 'relative'],
     ['a\\b', 'backslash'],
-    ['a\u0000b', 'NUL'],
+    ['a\u0000b', 'U+0000'],
     ['a\nb', 'control'],
     ['a\u007fb', 'control'],
     ['.git/config', '".git"'],
@@ -47,6 +58,14 @@ describe('validateRepoPath (SPEC §5.4)', () => {
     ['a/', 'trailing'],
     ['a'.repeat(MAX_PATH_BYTES + 1), 'bytes'],
     ['é'.repeat(MAX_PATH_BYTES / 2 + 1), 'bytes'],
+    ['a'.repeat(MAX_SEGMENT_BYTES + 1), '255 bytes'],
+    [`x/${'é'.repeat(128)}/y`, '255 bytes'],
+    ['a\u001b[31mred', 'U+001B'],
+    ['a\u009bb', 'U+009B'],
+    ['evil\u202egnp.js', 'U+202E'],
+    ['a\u2066b', 'U+2066'],
+    ['a\ud800b', 'surrogate'],
+    ['a\udc00', 'surrogate'],
   ])('refuses path #%# with a 400 naming the problem (%s)', (path, reason) => {
     let caught: unknown;
     try {
@@ -57,6 +76,32 @@ describe('validateRepoPath (SPEC §5.4)', () => {
     expect(caught).toBeInstanceOf(ValidationError);
     expect((caught as ValidationError).status).toBe(400);
     expect((caught as ValidationError).message).toContain(reason);
+  });
+
+  it.each([
+    ['.git', '.git'],
+    ['x/.git.', '.git'],
+    ['.git ', '.git'],
+    ['x/.git. . /y', '.git'],
+    ['.git::$INDEX_ALLOCATION/x', '.git'],
+    ['GIT~1/config', '.git'],
+    ['git~1. ', '.git'],
+    ['.g\u200bit/config', '.git'],
+    ['.\u200cgit', '.git'],
+    ['.gi\ufefft', '.git'],
+    ['.G\u200dIT\u206a/x', '.git'],
+    ['.gitmodules', '.gitmodules'],
+    ['sub/.GitModules', '.gitmodules'],
+    ['.gitmodules .', '.gitmodules'],
+    ['.gitmodules:stream', '.gitmodules'],
+    ['GITMOD~1', '.gitmodules'],
+    ['gitmod~4', '.gitmodules'],
+    ['GI7EBA~1', '.gitmodules'],
+    ['gi7eb~12', '.gitmodules'],
+    ['.git\u200bmodules', '.gitmodules'],
+  ])('refuses %j, which Git reads as %s on some platform', (path, reserved) => {
+    expect(gitReservedName(path.split('/').find((segment) => gitReservedName(segment)) ?? '')).toBe(reserved);
+    expect(() => validateRepoPath(path)).toThrow(new RegExp(`"${reserved.replace('.', '\\.')}" segments`));
   });
 
   it('never echoes raw control characters in the error details', () => {
@@ -108,8 +153,22 @@ describe('content encoding', () => {
     expect(decodeContent('')).toEqual(Buffer.alloc(0));
   });
 
-  it.each(['abc', 'a b=', '****', 'YQ=', 'YWJj\n'])('refuses invalid base64 %j with 400', (content) => {
-    expect(() => decodeContent(content)).toThrow(ValidationError);
+  it.each(['abc', 'a b=', '****', 'YQ=', 'YWJj\n', 'YR==', 'YWJ=j', 'YW-_', '=YWJ'])(
+    'refuses invalid base64 %j with 400',
+    (content) => {
+      expect(() => decodeContent(content)).toThrow(ValidationError);
+    },
+  );
+
+  it('decodes base64 of every size in linear time, far beyond what a regex could match', () => {
+    const bytes = Buffer.alloc(8 * 1024 * 1024 + 1, 0xa5);
+    expect(decodeContent(bytes.toString('base64')).equals(bytes)).toBe(true);
+    expect(() => decodeContent(`${bytes.toString('base64')}!`)).toThrow(ValidationError);
+  });
+
+  it('refuses utf8 content holding a lone surrogate instead of storing U+FFFD', () => {
+    expect(() => decodeContent('a\ud800', 'utf8')).toThrow(ValidationError);
+    expect(decodeContent('👍', 'utf8')).toEqual(Buffer.from('👍'));
   });
 
   it('encodes for reads; utf8 refuses bytes that are not UTF-8', () => {

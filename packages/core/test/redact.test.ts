@@ -8,6 +8,7 @@ describe('redact', () => {
       nested: {
         apiKey: 'k-123',
         api_key: 'k-456',
+        api_key_id: '0123456789abcdef01234567',
         refresh_token: 'rt',
         headers: { authorization: 'Bearer abc' },
       },
@@ -19,6 +20,7 @@ describe('redact', () => {
       nested: {
         apiKey: REDACTED,
         api_key: REDACTED,
+        api_key_id: '0123456789abcdef01234567',
         refresh_token: REDACTED,
         headers: { authorization: REDACTED },
       },

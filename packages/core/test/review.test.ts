@@ -1,4 +1,10 @@
-import { approvalRefusal, approvalsWith, reviewActionOf, transitionChangeset } from '../src';
+import {
+  approvalRefusal,
+  approvalsWith,
+  distinctApprovals,
+  reviewActionOf,
+  transitionChangeset,
+} from '../src';
 
 const alice = { type: 'user' as const, id: 'alice' };
 const bob = { type: 'user' as const, id: 'bob' };
@@ -36,6 +42,15 @@ describe('approvals count people', () => {
     expect(approvalsWith([], 'bob')).toBe(1);
     expect(approvalsWith(['bob'], 'bob')).toBe(1);
     expect(approvalsWith(['bob', 'carol', 'bob'], 'dave')).toBe(3);
+  });
+
+  it('keeps the first approval of each person', () => {
+    const approvals = [
+      { reviewerId: 'bob', n: 1 },
+      { reviewerId: 'carol', n: 2 },
+      { reviewerId: 'bob', n: 3 },
+    ];
+    expect(distinctApprovals(approvals).map((approval) => approval.n)).toEqual([1, 2]);
   });
 
   it('turns a review into the machine action that reaches the threshold once', () => {

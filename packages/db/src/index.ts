@@ -1,6 +1,7 @@
 export * from './connection';
 export * from './indexes';
 export * from './transactions';
+export * from './unit-of-work';
 export type { ClientSession } from 'mongodb';
 export * from './identity';
 export * from './audit';

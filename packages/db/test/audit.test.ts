@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import { REDACTED, runWithRequestContext } from '@conman/core';
 import { AuditLog, inTransaction, type AuditRecord } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let audit: AuditLog;

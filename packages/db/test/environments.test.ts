@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from '@conman/core';
 import { AppsRepository, EnvironmentsRepository, inTransaction, type EnvironmentInput } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let environments: EnvironmentsRepository;

@@ -8,7 +8,7 @@ import {
   UsersRepository,
   inTransaction,
 } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let invites: InvitesRepository;
@@ -81,7 +81,7 @@ describe('invites', () => {
     await invite('tx@x.io', 'hash-tx');
     await expect(
       inTransaction(database.client, async (session) => {
-        await invites.consume('hash-tx', { session });
+        await invites.consume('hash-tx', session);
         throw new Error('account creation failed');
       }),
     ).rejects.toThrow('account creation failed');
@@ -164,10 +164,25 @@ describe('API keys', () => {
 
 describe('notification preferences', () => {
   it('default to email on and remember the toggle', async () => {
-    expect(await preferences.get(userId)).toEqual({ userId, emailEnabled: true });
-    await preferences.set(userId, false);
+    expect(await preferences.get(userId)).toEqual({ userId, emailEnabled: true, commitMode: null });
+    await preferences.set(userId, { emailEnabled: false });
     expect((await preferences.get(userId)).emailEnabled).toBe(false);
-    await preferences.set(userId, true);
+    await preferences.set(userId, { emailEnabled: true });
     expect((await preferences.get(userId)).emailEnabled).toBe(true);
+  });
+
+  it('keep the commit mode apart from the email toggle', async () => {
+    expect(await preferences.set(userId, { commitMode: 'manual_checkpoint' })).toEqual({
+      userId,
+      emailEnabled: true,
+      commitMode: 'manual_checkpoint',
+    });
+    await preferences.set(userId, { emailEnabled: false });
+    expect(await preferences.get(userId)).toMatchObject({
+      emailEnabled: false,
+      commitMode: 'manual_checkpoint',
+    });
+    await preferences.set(userId, { commitMode: null });
+    expect((await preferences.get(userId)).commitMode).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import {
   UsersRepository,
   inTransaction,
 } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let users: UsersRepository;
@@ -149,20 +149,20 @@ describe('memberships', () => {
     const { appId, adminId } = await appWithAdmin();
     const { client } = database;
     await expect(
-      inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'user', { session })),
+      inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'user', session)),
     ).rejects.toThrow(ConflictError);
     await expect(
-      inTransaction(client, (session) => memberships.remove(appId, adminId, { session })),
+      inTransaction(client, (session) => memberships.remove(appId, adminId, session)),
     ).rejects.toThrow(ConflictError);
     const secondAdmin = await newUser();
     await memberships.add(appId, secondAdmin, 'app_admin');
-    await inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'reviewer', { session }));
+    await inTransaction(client, (session) => memberships.changeRole(appId, adminId, 'reviewer', session));
     expect((await memberships.find(appId, adminId))?.role).toBe('reviewer');
     await expect(
-      inTransaction(client, (session) => memberships.remove(appId, secondAdmin, { session })),
+      inTransaction(client, (session) => memberships.remove(appId, secondAdmin, session)),
     ).rejects.toThrow(ConflictError);
     expect(
-      await inTransaction(client, (session) => memberships.remove(appId, adminId, { session })),
+      await inTransaction(client, (session) => memberships.remove(appId, adminId, session)),
     ).toMatchObject({
       userId: adminId,
     });
@@ -174,7 +174,7 @@ describe('memberships', () => {
     const secondAdmin = await newUser();
     await memberships.add(appId, secondAdmin, 'app_admin');
     const demote = (userId: string) =>
-      inTransaction(database.client, (session) => memberships.changeRole(appId, userId, 'user', { session }));
+      inTransaction(database.client, (session) => memberships.changeRole(appId, userId, 'user', session));
     const outcomes = await Promise.allSettled([demote(adminId), demote(secondAdmin)]);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     const admins = (await memberships.listForApp(appId)).filter((member) => member.role === 'app_admin');

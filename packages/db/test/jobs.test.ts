@@ -6,7 +6,7 @@ import {
   jobLogIndexSpecs,
   LOG_LIMIT_MESSAGE,
 } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let jobs: JobStore;

@@ -1,5 +1,5 @@
 import { MailOutbox, inTransaction, retryDelayMs } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let outbox: MailOutbox;
@@ -26,11 +26,11 @@ describe('mail outbox', () => {
   it('enqueues inside a transaction and only when it commits', async () => {
     await expect(
       inTransaction(database.client, async (session) => {
-        await outbox.enqueue({ ...mail, subject: 'rolled back' }, { session });
+        await outbox.enqueue({ ...mail, subject: 'rolled back' }, session);
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    await inTransaction(database.client, (session) => outbox.enqueue(mail, { session }));
+    await inTransaction(database.client, (session) => outbox.enqueue(mail, session));
     const claim = await outbox.claim(60_000);
     expect(claim?.message).toMatchObject({ subject: 'Hello', state: 'sending', attempts: 0 });
     expect(await outbox.claim(60_000)).toBeNull();

@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import { WorkspacesRepository, type NewWorkspace } from '@conman/db';
-import { openTestDatabase, type TestDatabase } from './mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 
 let database: TestDatabase;
 let workspaces: WorkspacesRepository;

@@ -15,6 +15,7 @@ async function gateOn(files: Record<string, string>) {
     repoPath: fixture.repoPath,
     context: { jobId: 'job-1', appId: 'app-1', gate: 'submit', commitSha },
     scopeEnv: {},
+    sandbox: { kind: 'none' },
     timeoutMs: 10_000,
     log,
   });
@@ -123,5 +124,59 @@ describe('built-in checks', () => {
         message: expect.stringContaining('invalid schema'),
       }),
     ]);
+  });
+
+  it('match schema patterns in linear time and refuse patterns only a backtracking engine runs', async () => {
+    const started = performance.now();
+    const { result } = await gateOn({
+      '.conman/schemas.json': '[{"glob": "data/*.json", "schema": "nested.json"}]',
+      'nested.json': JSON.stringify({ properties: { name: { type: 'string', pattern: '^(a+)+$' } } }),
+      'data/a.json': JSON.stringify({ name: `${'a'.repeat(50_000)}!` }),
+    });
+    // A backtracking engine needs longer than the universe's age for this input.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(result.checks.failures).toEqual([
+      expect.objectContaining({ check: 'schema', file: 'data/a.json', instancePath: '/name' }),
+    ]);
+    const lookahead = await gateOn({
+      '.conman/schemas.json': '[{"glob": "data/*.json", "schema": "nested.json"}]',
+      'data/a.json': '{"name": "a"}',
+      'nested.json': JSON.stringify({ properties: { name: { type: 'string', pattern: '^(?=a)a' } } }),
+    });
+    expect(lookahead.result.checks.failures).toEqual([
+      expect.objectContaining({
+        check: 'schema',
+        file: 'nested.json',
+        message: expect.stringContaining('invalid schema'),
+      }),
+    ]);
+  });
+
+  it('report files past the nesting limit and schemas.json globs too complex to match', async () => {
+    const { result } = await gateOn({
+      'nested.json': '{}',
+      'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      'deep.yaml': `${'- '.repeat(5_000)}x\n`,
+      '.conman/schemas.json':
+        '[{"glob": "*(a|aa)*(a|aa)*(a|aa)*(a|aa)*(a|aa)*(a|aa)*(a|aa)", "schema": "nested.json"}]',
+    });
+    expect(result.checks.failures).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          check: 'parse',
+          file: 'deep.json',
+          message: expect.stringMatching(/too deep/),
+        }),
+        expect.objectContaining({
+          check: 'parse',
+          file: 'deep.yaml',
+          message: expect.stringMatching(/too deep/),
+        }),
+        expect.objectContaining({
+          check: 'schemas_config',
+          message: expect.stringMatching(/more than 6 wildcards/),
+        }),
+      ]),
+    );
   });
 });

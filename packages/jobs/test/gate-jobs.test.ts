@@ -4,7 +4,7 @@ import { GATE_JOB_TYPES, appGateSettings, createGateHandler, runGate, type JobHa
 import type { JobRecord, JobType, ValidationGate } from '@conman/core';
 import { createGitFixture, type GitFixture } from './support/git-fixture';
 import { startJobHarness, type JobHarness } from './support/job-harness';
-import { waitFor } from './support/services';
+import { waitFor } from '@conman/test-support';
 
 let harness: JobHarness;
 let fixture: GitFixture;
@@ -13,7 +13,12 @@ beforeAll(async () => {
   harness = await startJobHarness();
   fixture = await createGitFixture();
   apps = new AppsRepository(harness.services.db);
-  const gateHandler = createGateHandler({ git: fixture.git, settings: appGateSettings(apps) });
+  // Job plumbing under test here; the sandbox has its own tests (sandbox-*.test.ts, tests/integration).
+  const gateHandler = createGateHandler({
+    git: fixture.git,
+    settings: appGateSettings(apps),
+    sandbox: { kind: 'none' },
+  });
   const handlers: Partial<Record<JobType, JobHandler>> = Object.fromEntries(
     Object.values(GATE_JOB_TYPES).map((type) => [type, gateHandler]),
   );

@@ -1,6 +1,6 @@
 import { InfrastructureError, type JobHandler } from '@conman/jobs';
 import { startJobHarness, type JobHarness } from './support/job-harness';
-import { waitFor } from './support/services';
+import { waitFor } from '@conman/test-support';
 
 let harness: JobHarness;
 beforeAll(async () => {

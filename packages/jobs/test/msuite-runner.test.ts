@@ -38,6 +38,8 @@ async function runCommand(
     },
     command,
     scopeEnv: options.scopeEnv ?? {},
+    // These tests watch host process groups; the sandbox itself is tested in sandbox*.test.ts.
+    sandbox: { kind: 'none' },
     timeoutMs: options.timeoutMs ?? 10_000,
     killGraceMs: 200,
     log,
@@ -201,6 +203,7 @@ describe('msuite runner', () => {
       context: { jobId: 'j', appId: 'a', gate: 'submit', commitSha: broken },
       command: 'echo should-not-run',
       scopeEnv: {},
+      sandbox: { kind: 'none' },
       timeoutMs: 5000,
       log,
     });

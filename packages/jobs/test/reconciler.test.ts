@@ -1,7 +1,7 @@
 import { silentLogger } from '@conman/core';
 import { reconcileJobs, type JobHandler } from '@conman/jobs';
 import { startJobHarness, type JobHarness } from './support/job-harness';
-import { waitFor } from './support/services';
+import { waitFor } from '@conman/test-support';
 
 let harness: JobHarness;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { JobHandler } from '@conman/jobs';
 import { startJobHarness, type JobHarness } from './support/job-harness';
-import { waitFor } from './support/services';
+import { waitFor } from '@conman/test-support';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const LEASE_MS = 600;

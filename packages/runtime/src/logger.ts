@@ -17,6 +17,7 @@ const contextAndRedaction = winston.format((info) => {
   if (context) {
     info.request_id ??= context.requestId;
     if (context.userId) info.user_id ??= context.userId;
+    if (context.apiKeyId) info.api_key_id ??= context.apiKeyId;
     if (context.appId) info.app_id ??= context.appId;
   }
   const { level, message, ...rest } = info;

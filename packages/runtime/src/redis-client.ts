@@ -1,16 +1,31 @@
 import { Redis } from 'ioredis';
 import { redactString } from '@conman/core';
 
+export interface ConnectRedisOptions {
+  /** How long to wait for the first connection (default 10 s). */
+  startupTimeoutMs?: number;
+  /**
+   * Bound of each command and connection attempt (CONMAN_DEPENDENCY_TIMEOUT_MS, default 2 s): a Redis
+   * that accepts the connection but never answers (stalled, overloaded) rejects the command with
+   * "Command timed out" instead of holding the request.
+   */
+  commandTimeoutMs?: number;
+}
+
 /**
- * Fails fast while Redis is down (no offline queue) so readiness reports it at once, and keeps
- * reconnecting in the background so the process recovers by itself when Redis returns.
- * Resolves once the first connection is ready.
+ * The request-path client. Fails fast while Redis is down (no offline queue) or stalled (command
+ * timeout) so requests answer 503 and readiness reports it at once, and keeps reconnecting in the
+ * background so the process recovers by itself when Redis returns. Resolves once the first connection
+ * is ready.
  */
-export async function connectRedis(url: string, timeoutMs = 10_000): Promise<Redis> {
+export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<Redis> {
+  const timeoutMs = options.startupTimeoutMs ?? 10_000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
+    connectTimeout: commandTimeoutMs,
+    commandTimeout: commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Secrets embedded mode generates once and keeps in `<data-dir>/secrets.json` (mode 0600). */
@@ -9,6 +9,7 @@ export interface GeneratedSecrets {
 }
 
 const FILE_NAME = 'secrets.json';
+const SECRETS_FILE_MODE = 0o600;
 
 /**
  * Creates the file exclusively (`wx`) so a server and a worker starting at the same moment agree on one
@@ -21,7 +22,7 @@ export function loadOrCreateGeneratedSecrets(dataDir: string): GeneratedSecrets 
     masterKey: `k1:${randomBytes(32).toString('base64')}`,
   };
   try {
-    const descriptor = openSync(file, 'wx', 0o600);
+    const descriptor = openSync(file, 'wx', SECRETS_FILE_MODE);
     try {
       writeSync(descriptor, `${JSON.stringify(fresh, null, 2)}\n`);
     } finally {
@@ -31,6 +32,8 @@ export function loadOrCreateGeneratedSecrets(dataDir: string): GeneratedSecrets 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  // A file written by an older version, or copied in, may be wider than owner-only.
+  chmodSync(file, SECRETS_FILE_MODE);
   return readWhenComplete(file);
 }
 

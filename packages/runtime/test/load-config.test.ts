@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, loadOrCreateGeneratedSecrets, writeRuntimeFile } from '@conman/runtime';
@@ -18,6 +18,21 @@ describe('loadConfig', () => {
     const file = path.join(cwd, '.conman-data', 'secrets.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first.dataDir).toBe(path.join(cwd, '.conman-data'));
+    expect(statSync(first.dataDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('tightens a data directory and secrets file an older version left readable to others', () => {
+    const cwd = tempDir();
+    const dataDir = path.join(cwd, '.conman-data');
+    mkdirSync(path.join(dataDir, 'tmp'), { recursive: true, mode: 0o755 });
+    loadConfig({ cwd, env: {} });
+    chmodSync(dataDir, 0o755);
+    chmodSync(path.join(dataDir, 'tmp'), 0o777);
+    chmodSync(path.join(dataDir, 'secrets.json'), 0o644);
+    loadConfig({ cwd, env: {} });
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dataDir, 'tmp')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
   });
 
   it('reads .env, lets the process environment win, and applies CLI overrides', () => {

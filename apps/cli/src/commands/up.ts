@@ -15,6 +15,7 @@ import {
   type RuntimeFile,
 } from '@conman/runtime';
 import { waitForReadiness } from '../readiness';
+import { Supervisor } from '../supervision/supervisor';
 import type { ServiceOptions } from './services';
 
 interface Stoppable {
@@ -24,83 +25,108 @@ interface Stoppable {
 
 /**
  * `conman up`: the embedded dependencies of SPEC §2.2 plus one server and one worker, all children of
- * this process. SIGINT/SIGTERM stop everything (services first, then their dependencies).
+ * this process. A child that dies is restarted with backoff while the others keep serving; one that
+ * keeps crashing stops the stack. SIGINT/SIGTERM stop everything (services first, then their
+ * dependencies). See docs/operations.md.
  */
 export async function runUp(options: ServiceOptions): Promise<number> {
   const config = loadConfig({ ...options, ignoreRuntimeFile: true });
   const dataDir = prepareDataDir(config.dataDir);
   refuseSecondSupervisor(dataDir.root);
 
+  const supervisor = new Supervisor((line) => process.stderr.write(`${line}\n`));
   const started: Stoppable[] = [];
   const stopAll = async () => {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
     removeRuntimeFile(dataDir.root);
   };
   const signals = waitForSignal();
+  const crashLoop = supervisor.crashLoop.then((loop) => {
+    throw new Error(
+      `${loop.name} crashed ${loop.crashesInWindow} times within ${loop.windowMs / 1000} s; stopping the stack (see ${dataDir.path('logs')})`,
+    );
+  });
+  // Until the race below takes it, a crash loop must not surface as an unhandled rejection.
+  crashLoop.catch(() => undefined);
   try {
-    const runtime = await startDependencies(config, dataDir, started);
-    const url = runtime.url;
+    const runtime = await startDependencies(config, dataDir, supervisor, started);
     const env = childEnvironment(config, dataDir, runtime);
-    const children = await Promise.all(
-      (['serve', 'worker'] as const).map((command) =>
-        startChild({
-          name: command === 'serve' ? 'server' : 'worker',
-          command: process.execPath,
-          args: [path.resolve(__dirname, '..', 'main.js'), command],
-          env,
-          logFile: dataDir.path('logs', command === 'serve' ? 'server.log' : 'worker.log'),
+    for (const command of ['serve', 'worker'] as const) {
+      const name = command === 'serve' ? 'server' : 'worker';
+      const logFile = dataDir.path('logs', `${name}.log`);
+      const args = [path.resolve(__dirname, '..', 'main.js'), command];
+      started.push(
+        await supervisor.supervise({
+          name,
+          start: () => startChild({ name, command: process.execPath, args, env, logFile }),
         }),
-      ),
-    );
-    started.push(...children.map((child) => ({ name: child.name, stop: () => child.stop() })));
-    const firstExit = Promise.race(children.map((child) => child.exited.then(() => child)));
-    await Promise.race([
-      waitForReadiness(`${url}/api/health/ready`, 90_000),
-      firstExit.then((child) => {
-        throw new Error(`${child.name} exited during startup (see ${dataDir.path('logs')})`);
-      }),
-    ]);
-    printBanner(config, dataDir, runtime);
-    const outcome = await Promise.race([signals, firstExit]);
-    if (typeof outcome === 'string') {
-      process.stdout.write(`\nReceived ${outcome}, stopping...\n`);
-      await stopAll();
-      process.stdout.write('Stopped.\n');
-      return 0;
+      );
     }
-    process.stderr.write(
-      `${(outcome as ManagedChild).name} exited unexpectedly (see ${dataDir.path('logs')}); stopping\n`,
-    );
+    await Promise.race([waitForReadiness(`${runtime.url}/api/health/ready`, 90_000), crashLoop]);
+    printBanner(config, dataDir, runtime);
+    const signal = await Promise.race([signals, crashLoop]);
+    process.stdout.write(`\nReceived ${signal}, stopping...\n`);
     await stopAll();
-    return 1;
+    process.stdout.write('Stopped.\n');
+    return 0;
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
+/** MongoDB and Redis as supervised children; a restart keeps the port, so the URIs children hold stay valid. */
 async function startDependencies(
   config: ConmanConfig,
   dataDir: DataDir,
+  supervisor: Supervisor,
   started: Stoppable[],
 ): Promise<RuntimeFile> {
-  const mongo = await startMongoBackend({
+  const mongoOptions = {
     uri: config.mongo.uri,
     dbPath: dataDir.path('mongo'),
     logFile: dataDir.path('logs', 'mongo.log'),
-  });
-  started.push({ name: 'mongodb', stop: () => mongo.stop() });
+  };
+  const mongo = await startMongoBackend(mongoOptions);
+  if (mongo.child) {
+    const port = Number(new URL(mongo.uri).port);
+    let first: ManagedChild | undefined = mongo.child;
+    started.push(
+      await supervisor.supervise({
+        name: 'mongodb',
+        start: async () => {
+          const child = first ?? (await startMongoBackend({ ...mongoOptions, port })).child;
+          first = undefined;
+          if (!child) throw new Error('the embedded MongoDB engine started without a process');
+          return child;
+        },
+      }),
+    );
+  } else {
+    // External MongoDB or mongodb-memory-server: not a process of ours to restart.
+    started.push({ name: 'mongodb', stop: () => mongo.stop() });
+  }
 
   let redisUrl = config.redis.url;
   if (!redisUrl) {
-    const redis = await startEmbeddedRedis({
+    const redisOptions = {
       dataDir: dataDir.path('redis'),
       logFile: dataDir.path('logs', 'redis.log'),
       persistent: true,
+    };
+    let port: number | undefined;
+    const redis = await supervisor.supervise({
+      name: 'redis',
+      start: async () => {
+        const redisChild = await startEmbeddedRedis({ ...redisOptions, ...(port !== undefined && { port }) });
+        port = Number(new URL(redisChild.url).port);
+        redisUrl = redisChild.url;
+        return redisChild.child;
+      },
     });
-    started.push({ name: 'redis', stop: () => redis.child.stop() });
-    redisUrl = redis.url;
+    started.push(redis);
   }
+  if (!redisUrl) throw new Error('Redis did not start');
 
   // The worker always exposes metrics under `conman up`: on the configured port, else a free one.
   const workerMetricsPort = config.workerMetricsPort > 0 ? config.workerMetricsPort : await findFreePort();

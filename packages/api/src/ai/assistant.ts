@@ -31,7 +31,14 @@ export interface ChangesetAssistantOptions {
   model?: string;
   timeoutMs?: number;
   logger: Logger;
+  /**
+   * The built-in analyzer; the server passes its analysis pool (worker threads within a time and
+   * memory budget). Without it the analyzer runs on the calling thread.
+   */
+  builtinAnalyzer?: (context: AnalysisContext) => Promise<Analysis>;
 }
+
+const analyzeInline = (context: AnalysisContext) => Promise.resolve(analyzeChangeset(context));
 
 const ANALYZE_INSTRUCTIONS = [
   'You review configuration changesets of Conman, a Git-backed configuration manager.',
@@ -69,7 +76,8 @@ const modelAnalysisSchema = z.object({
  */
 export function createChangesetAssistant(options: ChangesetAssistantOptions): ChangesetAssistant {
   const { baseUrl, logger } = options;
-  if (!baseUrl) return builtinAssistant;
+  const builtinAnalysis = options.builtinAnalyzer ?? analyzeInline;
+  if (!baseUrl) return builtinAssistant(builtinAnalysis);
   const model: ChatCompletionsOptions = {
     baseUrl,
     apiKey: options.apiKey,
@@ -87,7 +95,7 @@ export function createChangesetAssistant(options: ChangesetAssistantOptions): Ch
 
   return {
     async analyze(context) {
-      const builtin = analyzeChangeset(context);
+      const builtin = await builtinAnalysis(context);
       try {
         const content = await chatCompletion(model, [
           { role: 'system', content: ANALYZE_INSTRUCTIONS },
@@ -102,7 +110,7 @@ export function createChangesetAssistant(options: ChangesetAssistantOptions): Ch
       }
     },
     async chat(context, message) {
-      const builtin = analyzeChangeset(context);
+      const builtin = await builtinAnalysis(context);
       try {
         const secrets = knownSecrets(context);
         const messages: ChatMessage[] = [
@@ -119,14 +127,15 @@ export function createChangesetAssistant(options: ChangesetAssistantOptions): Ch
   };
 }
 
-const builtinAssistant: ChangesetAssistant = {
-  analyze: (context) => Promise.resolve({ ...analyzeChangeset(context), source: 'builtin' }),
-  chat: (context, message) =>
-    Promise.resolve({
-      answer: answerFromAnalysis(context, analyzeChangeset(context), message),
+function builtinAssistant(analyze: (context: AnalysisContext) => Promise<Analysis>): ChangesetAssistant {
+  return {
+    analyze: async (context) => ({ ...(await analyze(context)), source: 'builtin' }),
+    chat: async (context, message) => ({
+      answer: answerFromAnalysis(context, await analyze(context), message),
       source: 'builtin',
     }),
-};
+  };
+}
 
 /** Models often wrap JSON in a Markdown fence; anything else that is not JSON is unusable output. */
 function parseJsonContent(content: string): unknown {

@@ -4,3 +4,4 @@ export {
   type ChangesetAssistant,
   type ChangesetAssistantOptions,
 } from './assistant';
+export { AnalysisPool, inlineAnalysis, type AnalysisRunner, type AnalysisPoolOptions } from './analysis-pool';

@@ -3,10 +3,11 @@ import {
   ConmanError,
   type Logger,
   NotFoundError,
-  PayloadTooLargeError,
   RateLimitedError,
+  UnavailableError,
   ValidationError,
   isConmanError,
+  isDependencyUnavailableError,
 } from '@conman/core';
 import { type ErrorEnvelope, INTERNAL_ERROR_MESSAGE } from './error-envelope';
 import { requestIdOf, routeTemplateOf } from './locals';
@@ -20,37 +21,18 @@ export function unmatchedRoute(): RequestHandler {
   };
 }
 
-/** Errors raised by the JSON body parser carry a `type` such as `entity.too.large`. */
-interface BodyParserError {
-  type: string;
-  status: number;
-  limit?: number;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  if (typeof error !== 'object' || error === null) return false;
-  const candidate = error as Partial<BodyParserError>;
-  return typeof candidate.type === 'string' && typeof candidate.status === 'number';
-}
-
-function fromBodyParser(error: BodyParserError): ConmanError | undefined {
-  if (error.type === 'entity.too.large') {
-    return new PayloadTooLargeError(`Request body is larger than the limit of ${error.limit} bytes`, {
-      limit_bytes: error.limit,
-    });
-  }
-  if (error.type === 'entity.parse.failed') return new ValidationError('Malformed JSON in request body');
-  if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-    return new ValidationError('Unsupported request body encoding or charset');
-  }
-  if (error.status >= 400 && error.status < 500) return new ValidationError('Unreadable request body');
-  return undefined;
-}
-
-/** Maps any thrown value to the error a client may see; `undefined` means an unexpected failure. */
+/**
+ * Maps any thrown value to the error a client may see; `undefined` means an unexpected failure. Body
+ * and URL errors are mapped where they are raised (body.ts, url-encoding.ts); the router's own
+ * decoding failure is the one framework error left, kept as a second line of defence.
+ */
 function toClientError(error: unknown): ConmanError | undefined {
   if (isConmanError(error)) return error;
-  if (isBodyParserError(error)) return fromBodyParser(error);
+  // A stalled or unreachable MongoDB/Redis: the client may retry; the message names no address.
+  if (isDependencyUnavailableError(error)) {
+    return new UnavailableError('A service dependency is unavailable; try again shortly');
+  }
+  if (error instanceof URIError) return new ValidationError('The URL contains malformed percent-encoding');
   return undefined;
 }
 
@@ -69,7 +51,7 @@ function envelopeFor(error: ConmanError | undefined, requestId: string): ErrorEn
 }
 
 /**
- * The last middleware: renders every failure as the SPEC §3 envelope. Expected client errors are
+ * The last middleware: renders every failure as the error envelope (docs/api-conventions.md). Expected client errors are
  * left to the access log; server-side failures are logged in full, and never shown to the client.
  */
 export function renderErrors(logger: Logger): ErrorRequestHandler {

@@ -54,11 +54,11 @@ function successResponse(spec: ResponseSpec): ResponseConfig {
 }
 
 /**
- * Every operation may answer `validation_error` (the JSON-only body check applies to all routes)
- * and `internal`, besides the codes the route declares.
+ * Every operation may answer `validation_error` and `unsupported_media_type` (the URL and UTF-8 JSON
+ * body checks apply to all routes) and `internal`, besides the codes the route declares.
  */
 function errorCodesOf(route: Route): ErrorCode[] {
-  return [...new Set<ErrorCode>(['validation_error', 'internal', ...route.errors])];
+  return [...new Set<ErrorCode>(['validation_error', 'unsupported_media_type', 'internal', ...route.errors])];
 }
 
 function errorResponses(route: Route): Record<number, ResponseConfig> {

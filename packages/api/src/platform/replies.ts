@@ -1,4 +1,4 @@
-import type { Pagination } from './pagination';
+import type { Pagination, PaginationQuery } from './pagination';
 
 /** What a handler returns; the platform turns it into the SPEC §3 success envelope. */
 export interface DataReply<S extends number, T> {
@@ -64,6 +64,19 @@ export function paginated<T>(items: readonly T[], pagination: Pagination): PageR
     items,
     pagination: { page: pagination.page, limit: pagination.limit, total: pagination.total },
   };
+}
+
+/**
+ * One page of a list the repository returns whole (per-app lists bounded by their nature: environments,
+ * API keys, the queue, a changeset's comments and revisions), mapped to its views.
+ */
+export function paginatedSlice<T, V>(
+  all: readonly T[],
+  { page, limit }: PaginationQuery,
+  view: (item: T) => V,
+): PageReply<200, V> {
+  const skip = (page - 1) * limit;
+  return paginated(all.slice(skip, skip + limit).map(view), { page, limit, total: all.length });
 }
 
 /** 204 without a body. */

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { runWithRequestContext, uuidv7 } from '@conman/core';
 import { setRequestId } from './locals';
+import { recordedClientIp, recordedHeader } from './recorded-headers';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -21,11 +22,12 @@ export function requestContext(): RequestHandler {
     const requestId = acceptableRequestId(offered) ? offered : uuidv7();
     setRequestId(res, requestId);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const userAgent = req.get('user-agent');
+    const userAgent = recordedHeader(req, 'user-agent');
+    const clientIp = recordedClientIp(req);
     runWithRequestContext(
       {
         requestId,
-        ...(req.ip !== undefined && { clientIp: req.ip }),
+        ...(clientIp !== undefined && { clientIp }),
         ...(userAgent !== undefined && { userAgent }),
       },
       next,

@@ -86,3 +86,15 @@ function corsWith(origins: readonly string[] | '*'): RequestHandler {
     maxAge: 600,
   });
 }
+
+/**
+ * `Cache-Control: no-store` on every API response (login tokens, authenticated data, errors): no
+ * browser, proxy or CDN may keep a copy. Set first so replies that know better (none today) can
+ * override it; static files served with `res.sendFile` keep it too.
+ */
+export function noStore(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}

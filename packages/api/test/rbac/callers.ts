@@ -62,6 +62,8 @@ export interface CallerWorld {
 export async function setUpCallers(fixture: IdentityFixture): Promise<CallerWorld> {
   const targetAppId = await fixture.newApp('rbac-target');
   await seedAppRepository(fixture, targetAppId);
+  // Checkpoints exist only in manual_checkpoint mode: every caller kind may then try one.
+  await fixture.setCommitModeDefault(targetAppId, 'manual_checkpoint');
   const otherAppId = await fixture.newApp('rbac-other');
   const admin = await fixture.newUser('rbac-owner@example.com', { appId: targetAppId, role: 'app_admin' });
   const otherAdmin = await fixture.newUser('rbac-other-owner@example.com', {

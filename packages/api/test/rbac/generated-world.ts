@@ -14,13 +14,24 @@ export interface GeneratedWorld {
   world: CallerWorld;
   context: RecipeContext;
   operations: Map<string, MountedOperation>;
-  send(request: RbacRequest, caller: Caller, rawBody?: string): Promise<{ status: number; body: string }>;
+  send(
+    request: RbacRequest,
+    caller: Caller,
+    rawBody?: string | Buffer,
+    extraHeaders?: Record<string, string>,
+  ): Promise<{ status: number; body: string }>;
 }
 
 export async function startGeneratedWorld(): Promise<GeneratedWorld> {
   const fixture = await startIdentityApi(
     { ...LOGIN_LIMITS, perIp: { ...LOGIN_LIMITS.perIp, ...LIFTED } },
-    { acceptInvitePerIp: { name: 'accept-invite:ip', ...LIFTED } },
+    {
+      acceptInviteLimits: {
+        perIp: { name: 'accept-invite:ip', ...LIFTED },
+        perEmail: { name: 'accept-invite:email', ...LIFTED },
+        perToken: { name: 'accept-invite:token', ...LIFTED },
+      },
+    },
   );
   const world = await setUpCallers(fixture);
   const response = await fetch(`${fixture.api.url}/api/openapi.json`);
@@ -30,14 +41,18 @@ export async function startGeneratedWorld(): Promise<GeneratedWorld> {
     world,
     context: new RecipeContext(fixture, world),
     operations,
-    /** `rawBody` replaces the request's JSON body with exactly these bytes (malformed input). */
-    async send(request, caller, rawBody) {
+    /**
+     * `rawBody` replaces the request's JSON body with exactly these bytes (malformed input);
+     * `extraHeaders` are sent on top (e.g. a Content-Encoding or charset).
+     */
+    async send(request, caller, rawBody, extraHeaders) {
       const body = rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
       const result = await fetch(`${fixture.api.url}${request.path}`, {
         method: request.method,
         headers: {
           ...(body !== undefined && { 'content-type': 'application/json' }),
           ...(request.headers ?? caller.headers()),
+          ...extraHeaders,
         },
         ...(body !== undefined && { body }),
       });

@@ -11,6 +11,8 @@ export interface ApiResult<T = Record<string, unknown>> {
   status: number;
   data: T;
   error: { code: string; message: string; details?: Record<string, unknown> } | undefined;
+  /** Present on lists. */
+  pagination?: { page: number; limit: number; total: number };
 }
 
 export interface ChangesetBody {
@@ -99,8 +101,13 @@ export async function changesetWorldOn(
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    const json = (text ? JSON.parse(text) : {}) as { data: T; error?: ApiResult['error'] };
-    return { status: response.status, data: json.data, error: json.error };
+    const json = (text ? JSON.parse(text) : {}) as Pick<ApiResult<T>, 'data' | 'error' | 'pagination'>;
+    return {
+      status: response.status,
+      data: json.data,
+      error: json.error,
+      ...(json.pagination && { pagination: json.pagination }),
+    };
   }
   const app = (path: string) => `/apps/${appId}${path}`;
 

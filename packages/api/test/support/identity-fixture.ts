@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import type { Logger, Role } from '@conman/core';
-import { hashPassword, issueApiKey, type RateLimitRule, type SessionService } from '@conman/auth';
+import type { CommitMode, Logger, Role } from '@conman/core';
+import { hashPassword, issueApiKey, type SessionService } from '@conman/auth';
 import type {
   ApiKeysRepository,
   AppsRepository,
@@ -18,13 +18,14 @@ import { LocalGitAdapter, type GitAdapter } from '@conman/git';
 import { JobProducer, JobQueues, createBullConnection } from '@conman/jobs';
 import { LOGIN_LIMITS } from '../../src/resources/auth';
 import { FORGOT_PASSWORD_LIMITS } from '../../src/resources/auth/password-reset';
+import type { AcceptInviteLimits } from '../../src/resources/invites/accept';
 import {
   conmanModules,
   createConmanServices,
   type ConmanApiContext,
   type ConmanServices,
 } from '../../src/composition';
-import { openTestDatabase, type TestDatabase } from '../../../db/test/mongo';
+import { openTestDatabase, testRedisUrl, type TestDatabase } from '@conman/test-support';
 import { type RunningApi, startApi } from './harness';
 import { createAccessGuard } from '../../src/resources/auth/guard';
 
@@ -52,13 +53,17 @@ export interface IdentityFixture {
   /** Creates a user (optionally a member of `appId`) and returns its id and a session token. */
   newUser(email: string, membership?: { appId: string; role: Role }): Promise<{ id: string; token: string }>;
   newApp(name: string): Promise<string>;
+  /** Sets the app's `commit_mode_default` (checkpoints need `manual_checkpoint`). */
+  setCommitModeDefault(appId: string, mode: CommitMode): Promise<void>;
   newApiKey(appId: string, role: Role, createdBy: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export interface IdentityApiOptions {
-  /** A raised accept-invite limit, e.g. to call that endpoint once per caller kind. */
-  acceptInvitePerIp?: RateLimitRule;
+  /** Other accept-invite limits, e.g. raised to call that endpoint once per caller kind. */
+  acceptInviteLimits?: Partial<AcceptInviteLimits>;
+  /** CONMAN_INVITE_EXPIRY_DAYS of the server (the module default when absent). */
+  inviteExpiryDays?: number;
   /** The Git adapter on the fixture's storage root (default a LocalGitAdapter), e.g. one that fails. */
   createGit?: (storageRoot: string) => GitAdapter;
 }
@@ -68,8 +73,7 @@ export async function startIdentityApi(
   options: IdentityApiOptions = {},
 ): Promise<IdentityFixture> {
   const database = await openTestDatabase();
-  const redisUrl = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-  if (!redisUrl) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
+  const redisUrl = testRedisUrl();
   const redis = new Redis(redisUrl);
   const storageRoot = mkdtempSync(join(tmpdir(), 'conman-api-repos-'));
   const git = options.createGit?.(storageRoot) ?? new LocalGitAdapter({ storageRoot });
@@ -93,7 +97,8 @@ export async function startIdentityApi(
       ...FORGOT_PASSWORD_LIMITS,
       perIp: { ...FORGOT_PASSWORD_LIMITS.perIp, limit: 1000 },
     },
-    ...(options.acceptInvitePerIp !== undefined && { acceptInviteLimitPerIp: options.acceptInvitePerIp }),
+    ...(options.acceptInviteLimits !== undefined && { acceptInviteLimits: options.acceptInviteLimits }),
+    ...(options.inviteExpiryDays !== undefined && { inviteExpiryDays: options.inviteExpiryDays }),
   };
   const services = createConmanServices(context);
   const { users, apps, memberships, apiKeys, sessionService } = services;
@@ -125,6 +130,11 @@ export async function startIdentityApi(
     },
     newApp: async (name) =>
       (await apps.create({ name, repoPath: `${name}.git`, integrationBranch: 'main' })).id,
+    setCommitModeDefault: async (appId, mode) => {
+      const app = await apps.findById(appId);
+      if (!app) throw new Error(`no app ${appId}`);
+      await apps.updateSettings(appId, { ...app.settings, commit_mode_default: mode });
+    },
     newApiKey: async (appId, role, createdBy) => {
       const { token, hash } = issueApiKey();
       await apiKeys.create({

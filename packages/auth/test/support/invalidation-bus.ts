@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '@conman/core';
 import { RedisCacheInvalidationBus } from '@conman/auth';
+import { testRedisUrl } from '@conman/test-support';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
@@ -14,9 +15,7 @@ export function invalidationBuses() {
   const connections: Redis[] = [];
 
   beforeAll(() => {
-    const url = process.env.CONMAN_TEST_RESOLVED_REDIS_URL ?? process.env.CONMAN_TEST_REDIS_URL;
-    if (!url) throw new Error('the jest global setup provides CONMAN_TEST_RESOLVED_REDIS_URL');
-    redis = new Redis(url);
+    redis = new Redis(testRedisUrl());
   });
 
   afterAll(async () => {
@@ -36,13 +35,4 @@ export function invalidationBuses() {
       return bus;
     },
   };
-}
-
-/** Polls `check` (never a fixed sleep) until it holds or 5 s pass. */
-export async function eventually(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

@@ -63,6 +63,16 @@ function changeFindings(change: SemanticChange, file: FileChange | undefined): F
       },
     ];
   }
+  if (typeof details.structuralLimit === 'string') {
+    return [
+      {
+        file_path: change.filePath,
+        ...at(change.lineStart),
+        severity: 'warning',
+        message: `Not compared structurally (${details.structuralLimit}); it was compared as text`,
+      },
+    ];
+  }
   if (change.operation === 'moved') {
     return [
       {

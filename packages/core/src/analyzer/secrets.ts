@@ -1,3 +1,5 @@
+import { LinearRegExp } from '../linear-regexp';
+
 /**
  * Detects secret-looking plaintext values. Used by the built-in analyzer (findings) and by the AI
  * assistant (redaction before anything is sent to a model), so both agree on what a secret is.
@@ -13,31 +15,42 @@ export const SECRET_KIND_LABELS: Record<SecretKind, string> = {
   high_entropy: 'high-entropy string',
 };
 
-const PEM_PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/;
-const PEM_PRIVATE_KEY_BLOCK =
-  /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END \1-----|$)/g;
-const AWS_ACCESS_KEY = /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g;
+// Every detector runs on member-supplied text: linear-time matching only (see docs/security.md).
+const PEM_PRIVATE_KEY = new LinearRegExp(String.raw`-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----`);
+const AWS_ACCESS_KEY = new LinearRegExp(
+  String.raw`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b`,
+);
 const KNOWN_TOKENS = [
-  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, // GitHub
-  /\bgithub_pat_[A-Za-z0-9_]{22,}\b/g,
-  /\bglpat-[A-Za-z0-9_-]{20,}\b/g, // GitLab
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
-  /\b[rs]k_live_[A-Za-z0-9]{16,}\b/g, // Stripe
-  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API key
-  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWT
-];
-const TOKEN_CANDIDATE = /[A-Za-z0-9+/=_-]{24,}/g;
+  String.raw`\bgh[pousr]_[A-Za-z0-9]{36,}\b`, // GitHub
+  String.raw`\bgithub_pat_[A-Za-z0-9_]{22,}\b`,
+  String.raw`\bglpat-[A-Za-z0-9_-]{20,}\b`, // GitLab
+  String.raw`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`, // Slack
+  String.raw`\b[rs]k_live_[A-Za-z0-9]{16,}\b`, // Stripe
+  String.raw`\bAIza[0-9A-Za-z_-]{35}\b`, // Google API key
+  String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`, // JWT
+].map((source) => new LinearRegExp(source));
+const TOKEN_CANDIDATE = new LinearRegExp('[A-Za-z0-9+/=_-]{24,}');
 /** `key: value`, `key=value`, `"key": "value"` in free text (a quoted value may hold spaces). */
-const KEY_VALUE =
-  /\b((?:[A-Za-z0-9]+[_.-])*[A-Za-z0-9]+)(["']?[ \t]*[:=][ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|\$\{[^}\s]*\}|[^\s"',;}\]]+)/g;
+const KEY_VALUE = new LinearRegExp(
+  String.raw`\b((?:[A-Za-z0-9]+[_.-])*[A-Za-z0-9]+)(["']?[ \t]*[:=][ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|\$\{[^}\s]*\}|[^\s"',;}\]]+)`,
+);
 
 /** "the password is hunt3r!" in prose: a secret word, maybe a verb, then one credential-like word. */
-const PROSE_SECRET =
-  /\b((?:password|passwd|passphrase|secret|token|api[ _-]?key|private[ _-]?key)s?\s+(?:(?:is|was|of|=)\s+)?)([^\s"',;]{6,})/gi;
+const PROSE_SECRET = new LinearRegExp(
+  String.raw`\b((?:password|passwd|passphrase|secret|token|api[ _-]?key|private[ _-]?key)s?\s+(?:(?:is|was|of|=)\s+)?)([^\s"',;]{6,})`,
+  { ignoreCase: true },
+);
+
+function unquote(quoted: string): string {
+  return /^["']/.test(quoted) ? quoted.slice(1, -1) : quoted;
+}
 
 /** A word that is not plain prose: it has a digit, a symbol, or upper case after the first letter. */
 function looksLikeCredential(word: string): boolean {
-  const trimmed = word.replace(/[.?!)]+$/, '');
+  // A loop, not `/[.?!)]+$/`: that pattern retries at every position of a long run of dots.
+  let end = word.length;
+  while (end > 0 && '.?!)'.includes(word[end - 1] ?? '')) end -= 1;
+  const trimmed = word.slice(0, end);
   return /[0-9]/.test(trimmed) || /[^A-Za-z0-9]/.test(trimmed) || /.[A-Z]/.test(trimmed);
 }
 
@@ -67,14 +80,14 @@ const SECRET_SINGLE_WORDS = new Set(['apikey', 'privatekey', 'secretkey', 'acces
 
 /** Values that point at a secret instead of holding it: `${DB_PASSWORD}`, `{{ vault }}`, `env:X`, `****`. */
 const REFERENCE_PATTERNS = [
-  /^\$\{[^}]+\}$/,
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-  /^\{\{[\s\S]*\}\}$/,
-  /^<[^>]+>$/,
-  /^(?:env|vault|secret|secrets|secretref|ref|file|op|aws-sm|gcp-sm|azure-kv)(?::|:\/\/)/i,
-  /^[*xX•.]+$/,
-  /^\[?redacted\]?$/i,
-];
+  String.raw`^\$\{[^}]+\}$`,
+  String.raw`^\$[A-Za-z_][A-Za-z0-9_]*$`,
+  String.raw`^\{\{[\s\S]*\}\}$`,
+  String.raw`^<[^>]+>$`,
+  String.raw`^(?:env|vault|secret|secrets|secretref|ref|file|op|aws-sm|gcp-sm|azure-kv)(?::|://)`,
+  String.raw`^[*xX•.]+$`,
+  String.raw`^\[?redacted\]?$`,
+].map((source) => new LinearRegExp(source, { ignoreCase: true }));
 
 export function isSecretKeyName(key: string): boolean {
   const words = key
@@ -121,20 +134,37 @@ export function isHighEntropyToken(token: string): boolean {
 /** What makes `value` look like a secret, or undefined. `keyName` is the key holding it, when known. */
 export function detectSecret(value: string, keyName?: string): SecretKind | undefined {
   if (PEM_PRIVATE_KEY.test(value)) return 'private_key';
-  if (matches(AWS_ACCESS_KEY, value)) return 'aws_access_key';
-  if (KNOWN_TOKENS.some((pattern) => matches(pattern, value))) return 'known_token';
+  if (AWS_ACCESS_KEY.test(value)) return 'aws_access_key';
+  if (KNOWN_TOKENS.some((pattern) => pattern.test(value))) return 'known_token';
   if (keyName !== undefined && isSecretKeyName(keyName) && value.trim() !== '' && !isSecretReference(value)) {
     return 'secret_key_name';
   }
-  return (value.match(TOKEN_CANDIDATE) ?? []).some(isHighEntropyToken) ? 'high_entropy' : undefined;
+  return TOKEN_CANDIDATE.matchAll(value).some((match) => isHighEntropyToken(match.text))
+    ? 'high_entropy'
+    : undefined;
 }
 
-function matches(pattern: RegExp, text: string): boolean {
-  pattern.lastIndex = 0;
-  const found = pattern.test(text);
-  pattern.lastIndex = 0;
-  return found;
+/**
+ * PEM private key blocks, each through its matching END line (or the end of the text). The END line
+ * is found with `indexOf`: a backreference to the label would need a backtracking engine.
+ */
+function redactPemBlocks(text: string): string {
+  let output = '';
+  let copied = 0;
+  for (;;) {
+    const rest = text.slice(copied);
+    const begin = PEM_PRIVATE_KEY.exec(rest);
+    if (!begin) return output + rest;
+    const endLine = `-----END ${begin.groups[0] ?? ''}-----`;
+    const searchFrom = copied + begin.index + begin.text.length;
+    const end = text.indexOf(endLine, searchFrom);
+    output += rest.slice(0, begin.index) + SECRET_PLACEHOLDER;
+    if (end === -1) return output;
+    copied = end + endLine.length;
+  }
 }
+
+const replaceAll = (pattern: LinearRegExp, text: string) => pattern.replace(text, () => SECRET_PLACEHOLDER);
 
 /** Shows the shape of a secret, never the secret: `hu****** (12 characters)`. */
 export function maskSecret(value: string): string {
@@ -146,20 +176,20 @@ export const SECRET_PLACEHOLDER = '[REDACTED]';
 
 /** Replaces secret-looking substrings of free text (PEM blocks, AWS keys, known tokens, random tokens). */
 export function redactSecretsInText(text: string): string {
-  let output = text
-    .replace(PEM_PRIVATE_KEY_BLOCK, SECRET_PLACEHOLDER)
-    .replace(AWS_ACCESS_KEY, SECRET_PLACEHOLDER);
-  for (const pattern of KNOWN_TOKENS) output = output.replace(pattern, SECRET_PLACEHOLDER);
-  output = output.replace(KEY_VALUE, (all, key: string, separator: string, quoted: string) => {
-    const value = /^["']/.test(quoted) ? quoted.slice(1, -1) : quoted;
+  let output = replaceAll(AWS_ACCESS_KEY, redactPemBlocks(text));
+  for (const pattern of KNOWN_TOKENS) output = replaceAll(pattern, output);
+  output = KEY_VALUE.replace(output, ({ text: all, groups: [key = '', separator = '', quoted = ''] }) => {
+    const value = unquote(quoted);
     if (!isSecretKeyName(key) || value.trim() === '' || isSecretReference(value)) return all;
     const quote = /^["']/.test(quoted) ? quoted[0] : '';
     return `${key}${separator}${quote}${SECRET_PLACEHOLDER}${quote}`;
   });
-  output = output.replace(PROSE_SECRET, (all, lead: string, value: string) =>
+  output = PROSE_SECRET.replace(output, ({ text: all, groups: [lead = '', value = ''] }) =>
     looksLikeCredential(value) && !isSecretReference(value) ? `${lead}${SECRET_PLACEHOLDER}` : all,
   );
-  return output.replace(TOKEN_CANDIDATE, (token) => (isHighEntropyToken(token) ? SECRET_PLACEHOLDER : token));
+  return TOKEN_CANDIDATE.replace(output, ({ text: token }) =>
+    isHighEntropyToken(token) ? SECRET_PLACEHOLDER : token,
+  );
 }
 
 /**
@@ -185,27 +215,23 @@ export function redactSecretValues(value: unknown, keyName?: string): unknown {
 /** The first secret-looking value on one line of free text (for files compared line by line). */
 export function findSecretInLine(line: string): { kind: SecretKind; value: string } | undefined {
   const pem = PEM_PRIVATE_KEY.exec(line);
-  if (pem) return { kind: 'private_key', value: pem[0] };
+  if (pem) return { kind: 'private_key', value: pem.text };
   for (const [kind, patterns] of [
     ['aws_access_key', [AWS_ACCESS_KEY]],
     ['known_token', KNOWN_TOKENS],
   ] as const) {
     for (const pattern of patterns) {
-      pattern.lastIndex = 0;
       const found = pattern.exec(line);
-      pattern.lastIndex = 0;
-      if (found) return { kind, value: found[0] };
+      if (found) return { kind, value: found.text };
     }
   }
-  KEY_VALUE.lastIndex = 0;
-  for (const match of line.matchAll(KEY_VALUE)) {
-    const key = match[1] ?? '';
-    const quoted = match[3] ?? '';
-    const value = /^["']/.test(quoted) ? quoted.slice(1, -1) : quoted;
+  for (const { groups } of KEY_VALUE.matchAll(line)) {
+    const [key = '', , quoted = ''] = groups;
+    const value = unquote(quoted);
     if (isSecretKeyName(key) && value.trim() !== '' && !isSecretReference(value)) {
       return { kind: 'secret_key_name', value };
     }
   }
-  const token = (line.match(TOKEN_CANDIDATE) ?? []).find(isHighEntropyToken);
-  return token === undefined ? undefined : { kind: 'high_entropy', value: token };
+  const token = TOKEN_CANDIDATE.matchAll(line).find((match) => isHighEntropyToken(match.text));
+  return token === undefined ? undefined : { kind: 'high_entropy', value: token.text };
 }

@@ -93,7 +93,8 @@ function fileChanges(file: FileChange, rules: SemanticDiffRule[]): SemanticChang
   else if (parsed?.ok) {
     details.pointer = '';
     details[added ? 'newValue' : 'oldValue'] = parsed.parsed.value;
-  } else if (parsed) details.parseError = parsed.error;
+  } else if (parsed?.breach) details.structuralLimit = parsed.error;
+  else if (parsed) details.parseError = parsed.error;
   return [
     change({
       configType,
@@ -117,6 +118,12 @@ function modifiedFileChanges(file: FileChange, configType: SemanticConfigType): 
   const oldParsed = parseIfStructured(file.path, configType, oldContent);
   const newParsed = parseIfStructured(file.path, configType, newContent);
   if (!oldParsed || !newParsed) return [perFileModified(file, configType, targetOf(file.path, undefined))];
+  // Past the limits on either side: compared as text (the changed line range), never structurally.
+  const breached = [oldParsed, newParsed].find((outcome) => !outcome.ok && outcome.breach);
+  if (breached && !breached.ok) {
+    const target = targetOf(file.path, newParsed.ok ? newParsed.parsed.value : undefined);
+    return [perFileModified(file, configType, target, { structuralLimit: breached.error })];
+  }
   if (!oldParsed.ok || !newParsed.ok) {
     const errors = [
       oldParsed.ok ? undefined : `base version: ${oldParsed.error}`,
@@ -171,12 +178,17 @@ function perFileModified(
   target: string,
   details?: Record<string, unknown>,
 ): SemanticChange {
-  const unparsable = details?.parseError !== undefined;
+  const note =
+    details?.parseError !== undefined
+      ? ' — could not be parsed'
+      : details?.structuralLimit !== undefined
+        ? ' — too deep/large to compare structurally'
+        : '';
   return change({
     configType,
     operation: 'modified',
     target,
-    description: `Modified ${configType} "${target}" (${file.path})${unparsable ? ' — could not be parsed' : ''}`,
+    description: `Modified ${configType} "${target}" (${file.path})${note}`,
     filePath: file.path,
     lines:
       file.oldContent !== undefined && file.newContent !== undefined

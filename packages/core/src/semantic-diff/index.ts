@@ -1,7 +1,13 @@
 export * from './types';
 export { computeSemanticDiff, type SemanticDiffInput } from './compute';
 export { classifyPath, DEFAULT_SEMANTIC_DIFF_RULES } from './classify';
-export { globToRegExp, matchesGlob, MAX_GLOB_LENGTH } from './glob';
+export {
+  globComplexityProblem,
+  globToRegExp,
+  matchesGlob,
+  MAX_GLOB_LENGTH,
+  MAX_GLOB_WILDCARDS,
+} from './glob';
 export { isPlainObject } from './compare';
 export { splitLines, deletedLineCount, addedLines } from './text';
 export { pointerLocator } from './structured';

@@ -1,6 +1,11 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { extensionOf } from './classify';
 import { childPointer, parentPointer } from './pointer';
+import {
+  parseJsonWithinLimits,
+  parseYamlWithinLimits,
+  type StructuredLimitBreach,
+} from '../structured-limits';
 import { LineIndex } from './text';
 
 export type StructuredFormat = 'json' | 'yaml';
@@ -19,43 +24,43 @@ export function structuredFormat(path: string): StructuredFormat | undefined {
   return undefined;
 }
 
+export type StructuredParse =
+  { ok: true; parsed: ParsedStructure } | { ok: false; error: string; breach?: StructuredLimitBreach };
+
 /**
- * Parses a JSON or YAML file. JSON values come from `JSON.parse` (so YAML-only syntax such as
- * comments or trailing commas is still a JSON parse error); positions come from `yaml`'s
- * `parseDocument`, JSON being YAML 1.2 flow syntax. JSON text never holds a raw tab inside a string,
- * so tabs are turned into spaces (YAML forbids tab indentation) without moving any offset. If YAML
- * cannot read a valid JSON file, its changes simply carry no line numbers.
+ * Parses a JSON or YAML file within `STRUCTURED_LIMITS` (a file past them is not parsed: `breach`
+ * says why it cannot be compared structurally). JSON values come from `JSON.parse` (so YAML-only
+ * syntax such as comments or trailing commas is still a JSON parse error); positions come from
+ * `yaml`'s `parseDocument`, JSON being YAML 1.2 flow syntax. JSON text never holds a raw tab inside a
+ * string, so tabs are turned into spaces (YAML forbids tab indentation) without moving any offset. If
+ * YAML cannot read a valid JSON file, its changes simply carry no line numbers.
  */
-export function parseStructured(
-  text: string,
-  format: StructuredFormat,
-): { ok: true; parsed: ParsedStructure } | { ok: false; error: string } {
+export function parseStructured(text: string, format: StructuredFormat): StructuredParse {
   const lines = new LineIndex(text);
-  if (format === 'json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return { ok: false, error: `invalid JSON: ${(error as Error).message}` };
-    }
-    const document = parseDocument(text.replace(/\t/g, ' '), { uniqueKeys: false, prettyErrors: false });
-    const positions = new Map<string, [number, number]>();
-    if (document.errors.length === 0) collectPositions(document.contents, '', positions, text.length);
-    return { ok: true, parsed: { value, positions, lines } };
-  }
-  const document = parseDocument(text, { prettyErrors: false });
-  if (document.errors.length > 0) {
-    return { ok: false, error: `invalid YAML: ${(document.errors[0]?.message ?? '').split('\n')[0]}` };
-  }
-  let value: unknown;
-  try {
-    value = document.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    return { ok: false, error: `invalid YAML: ${(error as Error).message}` };
-  }
   const positions = new Map<string, [number, number]>();
-  collectPositions(document.contents, '', positions, text.length);
-  return { ok: true, parsed: { value: value ?? null, positions, lines } };
+  if (format === 'json') {
+    const outcome = parseJsonWithinLimits(text);
+    if (!outcome.ok) {
+      return outcome.breach
+        ? { ok: false, error: outcome.error, breach: outcome.breach }
+        : { ok: false, error: `invalid JSON: ${outcome.error}` };
+    }
+    // Within the limits already: the bracket nesting the YAML parser meets is bounded.
+    const document = parseDocument(text.replace(/\t/g, ' '), { uniqueKeys: false, prettyErrors: false });
+    if (document.errors.length === 0) collectPositions(document.contents, '', positions, text.length);
+    return { ok: true, parsed: { value: outcome.value, positions, lines } };
+  }
+  const outcome = parseYamlWithinLimits(text);
+  if (!outcome.ok) {
+    return outcome.breach
+      ? { ok: false, error: outcome.error, breach: outcome.breach }
+      : { ok: false, error: `invalid YAML: ${outcome.error.split('\n')[0]}` };
+  }
+  if (outcome.documents.length > 1) {
+    return { ok: false, error: 'invalid YAML: the file holds several documents' };
+  }
+  collectPositions(outcome.documents[0]?.contents ?? null, '', positions, text.length);
+  return { ok: true, parsed: { value: outcome.values[0] ?? null, positions, lines } };
 }
 
 function collectPositions(

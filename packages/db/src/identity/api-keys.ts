@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { ApiKey, Role } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { conflictOnDuplicate, parseObjectId, toObjectId, type InSession } from './shared';
+import { conflictOnDuplicate, parseObjectId, toObjectId } from './shared';
 
 export const API_KEYS = 'api_keys';
 
@@ -70,7 +70,7 @@ export class ApiKeysRepository {
     this.collection = db.collection<ApiKeyDocument>(API_KEYS);
   }
 
-  async create(input: NewApiKey, { session }: InSession = {}): Promise<ApiKey> {
+  async create(input: NewApiKey, session?: ClientSession): Promise<ApiKey> {
     const doc: ApiKeyDocument = {
       _id: new ObjectId(),
       app_id: toObjectId(input.appId),
@@ -123,7 +123,7 @@ export class ApiKeysRepository {
     keyId: string,
     now: Date,
     intervalMs: number,
-    { session }: InSession = {},
+    session?: ClientSession,
   ): Promise<boolean> {
     const _id = parseObjectId(keyId);
     if (!_id) return false;
@@ -149,7 +149,7 @@ export class ApiKeysRepository {
     return (await this.collection.find({ app_id }).sort({ created_at: 1 }).toArray()).map(toApiKey);
   }
 
-  async revoke(appId: string, keyId: string, { session }: InSession = {}): Promise<ApiKey | null> {
+  async revoke(appId: string, keyId: string, session?: ClientSession): Promise<ApiKey | null> {
     const app_id = parseObjectId(appId);
     const _id = parseObjectId(keyId);
     if (!app_id || !_id) return null;

@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import { DEFAULT_APP_SETTINGS, type App, type AppSettings } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { conflictOnDuplicate, parseObjectId, type InSession } from './shared';
+import { conflictOnDuplicate, parseObjectId } from './shared';
 
 export const APPS = 'apps';
 
@@ -47,7 +47,7 @@ export class AppsRepository {
   }
 
   /** 409 on a duplicate name or repo_path (unique indexes). */
-  async create(input: NewApp, { session }: InSession = {}): Promise<App> {
+  async create(input: NewApp, session?: ClientSession): Promise<App> {
     const now = new Date();
     const doc: AppDocument = {
       _id: new ObjectId(),
@@ -64,7 +64,7 @@ export class AppsRepository {
     return toApp(doc);
   }
 
-  async findById(id: string, { session }: InSession = {}): Promise<App | null> {
+  async findById(id: string, session?: ClientSession): Promise<App | null> {
     const _id = parseObjectId(id);
     if (!_id) return null;
     const doc = await this.collection.findOne({ _id }, { session });
@@ -80,7 +80,7 @@ export class AppsRepository {
     return docs.map(toApp);
   }
 
-  async updateSettings(id: string, settings: AppSettings, { session }: InSession = {}): Promise<App | null> {
+  async updateSettings(id: string, settings: AppSettings, session?: ClientSession): Promise<App | null> {
     const _id = parseObjectId(id);
     if (!_id) return null;
     const doc = await this.collection.findOneAndUpdate(

@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import { normalizeEmail, type Invite, type Role } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { conflictOnDuplicate, parseObjectId, toObjectId, type InSession } from './shared';
+import { conflictOnDuplicate, parseObjectId, toObjectId } from './shared';
 
 export const INVITES = 'invites';
 
@@ -64,7 +64,7 @@ export class InvitesRepository {
   }
 
   /** 409 when the email already has a pending invite to this app. */
-  async create(input: NewInvite, { session }: InSession = {}): Promise<Invite> {
+  async create(input: NewInvite, session?: ClientSession): Promise<Invite> {
     const doc: InviteDocument = {
       _id: new ObjectId(),
       app_id: toObjectId(input.appId),
@@ -82,7 +82,7 @@ export class InvitesRepository {
   }
 
   /** Scoped to the app: an invite of another app is "not found". */
-  async findInApp(appId: string, inviteId: string, { session }: InSession = {}): Promise<Invite | null> {
+  async findInApp(appId: string, inviteId: string, session?: ClientSession): Promise<Invite | null> {
     const app_id = parseObjectId(appId);
     const _id = parseObjectId(inviteId);
     if (!app_id || !_id) return null;
@@ -106,7 +106,7 @@ export class InvitesRepository {
     inviteId: string,
     tokenHash: string,
     expiresAt: Date,
-    { session }: InSession = {},
+    session?: ClientSession,
   ): Promise<Invite | null> {
     const app_id = parseObjectId(appId);
     const _id = parseObjectId(inviteId);
@@ -119,7 +119,7 @@ export class InvitesRepository {
     return doc ? toInvite(doc) : null;
   }
 
-  async revoke(appId: string, inviteId: string, { session }: InSession = {}): Promise<Invite | null> {
+  async revoke(appId: string, inviteId: string, session?: ClientSession): Promise<Invite | null> {
     const app_id = parseObjectId(appId);
     const _id = parseObjectId(inviteId);
     if (!app_id || !_id) return null;
@@ -128,7 +128,7 @@ export class InvitesRepository {
   }
 
   /** Takes the unexpired invite with this token hash out of the collection; null when none. */
-  async consume(tokenHash: string, { session }: InSession = {}, now = new Date()): Promise<Invite | null> {
+  async consume(tokenHash: string, session?: ClientSession, now = new Date()): Promise<Invite | null> {
     const doc = await this.collection.findOneAndDelete(
       { token_hash: tokenHash, expires_at: { $gt: now } },
       { session },

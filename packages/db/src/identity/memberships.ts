@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import { ConflictError, type AppMembership, type Role } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { conflictOnDuplicate, parseObjectId, toObjectId, type InSession } from './shared';
+import { conflictOnDuplicate, parseObjectId, toObjectId } from './shared';
 
 export const APP_MEMBERSHIPS = 'app_memberships';
 
@@ -43,7 +43,7 @@ export class MembershipsRepository {
     this.collection = db.collection<MembershipDocument>(APP_MEMBERSHIPS);
   }
 
-  async add(appId: string, userId: string, role: Role, { session }: InSession = {}): Promise<AppMembership> {
+  async add(appId: string, userId: string, role: Role, session?: ClientSession): Promise<AppMembership> {
     const now = new Date();
     const doc: MembershipDocument = {
       _id: new ObjectId(),
@@ -59,7 +59,7 @@ export class MembershipsRepository {
     return toMembership(doc);
   }
 
-  async find(appId: string, userId: string, { session }: InSession = {}): Promise<AppMembership | null> {
+  async find(appId: string, userId: string, session?: ClientSession): Promise<AppMembership | null> {
     const app_id = parseObjectId(appId);
     const user_id = parseObjectId(userId);
     if (!app_id || !user_id) return null;
@@ -67,7 +67,7 @@ export class MembershipsRepository {
     return doc ? toMembership(doc) : null;
   }
 
-  async listForApp(appId: string, { session }: InSession = {}): Promise<AppMembership[]> {
+  async listForApp(appId: string, session?: ClientSession): Promise<AppMembership[]> {
     const app_id = parseObjectId(appId);
     if (!app_id) return [];
     const docs = await this.collection.find({ app_id }, { session }).sort({ created_at: 1 }).toArray();
@@ -88,9 +88,9 @@ export class MembershipsRepository {
     appId: string,
     userId: string,
     role: Role,
-    { session }: InSession = {},
+    session?: ClientSession,
   ): Promise<AppMembership | null> {
-    const current = await this.find(appId, userId, { session });
+    const current = await this.find(appId, userId, session);
     if (!current) return null;
     if (current.role === 'app_admin' && role !== 'app_admin') await this.assertAnotherAdmin(current, session);
     const doc = await this.collection.findOneAndUpdate(
@@ -102,15 +102,15 @@ export class MembershipsRepository {
   }
 
   /** Removes a member; refuses to remove the last app_admin. Same transaction rule as `changeRole`. */
-  async remove(appId: string, userId: string, { session }: InSession = {}): Promise<AppMembership | null> {
-    const current = await this.find(appId, userId, { session });
+  async remove(appId: string, userId: string, session?: ClientSession): Promise<AppMembership | null> {
+    const current = await this.find(appId, userId, session);
     if (!current) return null;
     if (current.role === 'app_admin') await this.assertAnotherAdmin(current, session);
     await this.collection.deleteOne({ _id: toObjectId(current.id) }, { session });
     return current;
   }
 
-  private async assertAnotherAdmin(admin: AppMembership, session: InSession['session']): Promise<void> {
+  private async assertAnotherAdmin(admin: AppMembership, session: ClientSession | undefined): Promise<void> {
     const app_id = toObjectId(admin.appId);
     // Touching every admin row of the app makes two concurrent demotions write-conflict in their
     // transactions, so they cannot both pass this check.

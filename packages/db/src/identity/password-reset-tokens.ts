@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { PasswordResetToken } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { toObjectId, type InSession } from './shared';
+import { toObjectId } from './shared';
 
 export const PASSWORD_RESET_TOKENS = 'password_reset_tokens';
 
@@ -47,7 +47,7 @@ export class PasswordResetTokensRepository {
     userId: string,
     tokenHash: string,
     expiresAt: Date,
-    { session }: InSession = {},
+    session?: ClientSession,
   ): Promise<PasswordResetToken> {
     const doc: PasswordResetTokenDocument = {
       _id: new ObjectId(),
@@ -63,7 +63,7 @@ export class PasswordResetTokensRepository {
   /** Single use: removes the unexpired token and returns it, or null. */
   async consume(
     tokenHash: string,
-    { session }: InSession = {},
+    session?: ClientSession,
     now = new Date(),
   ): Promise<PasswordResetToken | null> {
     const doc = await this.collection.findOneAndDelete(
@@ -74,7 +74,7 @@ export class PasswordResetTokensRepository {
   }
 
   /** After a successful reset every other outstanding token of the user dies too. */
-  async deleteAllForUser(userId: string, { session }: InSession = {}): Promise<number> {
+  async deleteAllForUser(userId: string, session?: ClientSession): Promise<number> {
     return (await this.collection.deleteMany({ user_id: toObjectId(userId) }, { session })).deletedCount;
   }
 }

@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { Session } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { parseObjectId, toObjectId, type InSession } from './shared';
+import { parseObjectId, toObjectId } from './shared';
 
 export const SESSIONS = 'sessions';
 
@@ -50,7 +50,7 @@ export class SessionsRepository {
     this.collection = db.collection<SessionDocument>(SESSIONS);
   }
 
-  async create(input: NewSession, { session }: InSession = {}): Promise<Session> {
+  async create(input: NewSession, session?: ClientSession): Promise<Session> {
     const doc: SessionDocument = {
       _id: new ObjectId(),
       user_id: toObjectId(input.userId),
@@ -72,14 +72,14 @@ export class SessionsRepository {
     return doc ? toSession(doc) : null;
   }
 
-  async revoke(id: string, { session }: InSession = {}): Promise<boolean> {
+  async revoke(id: string, session?: ClientSession): Promise<boolean> {
     const _id = parseObjectId(id);
     if (!_id) return false;
     const result = await this.collection.deleteOne({ _id }, { session });
     return result.deletedCount === 1;
   }
 
-  async revokeAllForUser(userId: string, { session }: InSession = {}): Promise<number> {
+  async revokeAllForUser(userId: string, session?: ClientSession): Promise<number> {
     const result = await this.collection.deleteMany({ user_id: toObjectId(userId) }, { session });
     return result.deletedCount;
   }

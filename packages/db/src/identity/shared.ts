@@ -1,10 +1,7 @@
-import { MongoServerError, ObjectId, type ClientSession } from 'mongodb';
+import { MongoServerError, ObjectId } from 'mongodb';
 import { ConflictError } from '@conman/core';
 
 /** Optional transaction session every repository method accepts, so callers compose units of work. */
-export interface InSession {
-  session?: ClientSession;
-}
 
 /** Parses a 24-hex id; null for anything else, which lookups treat as "not found". */
 export function parseObjectId(id: string): ObjectId | null {

@@ -1,7 +1,7 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import { normalizeEmail, type User } from '@conman/core';
 import type { IndexSpec } from '../indexes';
-import { conflictOnDuplicate, parseObjectId, type InSession } from './shared';
+import { conflictOnDuplicate, parseObjectId } from './shared';
 
 export const USERS = 'users';
 
@@ -52,7 +52,7 @@ export class UsersRepository {
   }
 
   /** 409 when the (lowercased) email is taken — decided by the unique index, not a prior read. */
-  async create(input: NewUser, { session }: InSession = {}): Promise<User> {
+  async create(input: NewUser, session?: ClientSession): Promise<User> {
     const now = new Date();
     const doc: UserDocument = {
       _id: new ObjectId(),
@@ -69,30 +69,30 @@ export class UsersRepository {
     return toUser(doc);
   }
 
-  async findById(id: string, { session }: InSession = {}): Promise<User | null> {
+  async findById(id: string, session?: ClientSession): Promise<User | null> {
     const _id = parseObjectId(id);
     if (!_id) return null;
     const doc = await this.collection.findOne({ _id }, { session });
     return doc ? toUser(doc) : null;
   }
 
-  async findByEmail(email: string, { session }: InSession = {}): Promise<User | null> {
+  async findByEmail(email: string, session?: ClientSession): Promise<User | null> {
     const doc = await this.collection.findOne({ email: normalizeEmail(email) }, { session });
     return doc ? toUser(doc) : null;
   }
 
-  async findManyByIds(ids: readonly string[], { session }: InSession = {}): Promise<User[]> {
+  async findManyByIds(ids: readonly string[], session?: ClientSession): Promise<User[]> {
     const objectIds = ids.map(parseObjectId).filter((id): id is ObjectId => id !== null);
     const docs = await this.collection.find({ _id: { $in: objectIds } }, { session }).toArray();
     return docs.map(toUser);
   }
 
-  async setPassword(id: string, passwordHash: string, options: InSession = {}): Promise<User | null> {
-    return this.update(id, { passwordHash }, options);
+  async setPassword(id: string, passwordHash: string, session?: ClientSession): Promise<User | null> {
+    return this.update(id, { passwordHash }, session);
   }
 
   /** Used by bootstrap-admin to reset an existing account. */
-  async update(id: string, changes: UserChanges, { session }: InSession = {}): Promise<User | null> {
+  async update(id: string, changes: UserChanges, session?: ClientSession): Promise<User | null> {
     const _id = parseObjectId(id);
     if (!_id) return null;
     const fields: Partial<UserDocument> = { updated_at: new Date() };

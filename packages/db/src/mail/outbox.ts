@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { IndexSpec } from '../indexes';
-import type { InSession } from '../identity/shared';
 
 export const NOTIFICATION_OUTBOX = 'notification_outbox';
 
@@ -95,7 +94,7 @@ export class MailOutbox {
     this.collection = db.collection<OutboxDocument>(NOTIFICATION_OUTBOX);
   }
 
-  async enqueue(mail: MailContent, { session }: InSession = {}): Promise<OutboxMessage> {
+  async enqueue(mail: MailContent, session?: ClientSession): Promise<OutboxMessage> {
     const now = new Date();
     const doc: OutboxDocument = {
       _id: new ObjectId(),

@@ -1,7 +1,8 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Db, type ClientSession } from 'mongodb';
 import type { CommitMode, Workspace, WorkspaceBaseRefType } from '@conman/core';
+import type { DocumentUndo } from '../audit';
 import type { IndexSpec } from '../indexes';
-import { isDuplicateKeyError, parseObjectId, toObjectId, type InSession } from '../identity/shared';
+import { isDuplicateKeyError, parseObjectId, toObjectId } from '../identity/shared';
 
 export const WORKSPACES = 'workspaces';
 
@@ -115,10 +116,7 @@ export class WorkspacesRepository {
   }
 
   /** Inserts the workspace, or reports which unique index refused it. */
-  async create(
-    input: NewWorkspace,
-    { session }: InSession = {},
-  ): Promise<Workspace | { clash: WorkspaceClash }> {
+  async create(input: NewWorkspace, session?: ClientSession): Promise<Workspace | { clash: WorkspaceClash }> {
     const now = new Date();
     const doc: WorkspaceDocument = {
       _id: new ObjectId(),
@@ -148,7 +146,7 @@ export class WorkspacesRepository {
   }
 
   /** The workspace when it exists in this app; ids of other apps read as missing. */
-  async findInApp(appId: string, id: string, { session }: InSession = {}): Promise<Workspace | null> {
+  async findInApp(appId: string, id: string, session?: ClientSession): Promise<Workspace | null> {
     const _id = parseObjectId(id);
     const app_id = parseObjectId(appId);
     if (!_id || !app_id) return null;
@@ -156,7 +154,7 @@ export class WorkspacesRepository {
     return doc ? toWorkspace(doc) : null;
   }
 
-  async findDefault(appId: string, ownerId: string, { session }: InSession = {}): Promise<Workspace | null> {
+  async findDefault(appId: string, ownerId: string, session?: ClientSession): Promise<Workspace | null> {
     const doc = await this.collection.findOne(
       { app_id: toObjectId(appId), owner_id: toObjectId(ownerId), is_default: true },
       { session },
@@ -178,7 +176,7 @@ export class WorkspacesRepository {
   }
 
   /** Records a writer of the workspace (kept until the next reset). */
-  async addEditor(id: string, editorId: string, { session }: InSession = {}): Promise<void> {
+  async addEditor(id: string, editorId: string, session?: ClientSession): Promise<void> {
     await this.collection.updateOne(
       { _id: toObjectId(id) },
       { $addToSet: { editor_ids: editorId } },
@@ -186,16 +184,46 @@ export class WorkspacesRepository {
     );
   }
 
-  async update(id: string, changes: WorkspaceUpdate, { session }: InSession = {}): Promise<Workspace | null> {
-    const $set: Partial<WorkspaceDocument> = { updated_at: new Date() };
-    for (const [key, value] of Object.entries(changes) as [keyof WorkspaceUpdate, unknown][]) {
-      if (value !== undefined) ($set as Record<string, unknown>)[FIELD_NAMES[key]] = value;
-    }
+  async update(id: string, changes: WorkspaceUpdate, session?: ClientSession): Promise<Workspace | null> {
     const doc = await this.collection.findOneAndUpdate(
       { _id: toObjectId(id) },
-      { $set },
+      { $set: { ...fieldsOf(changes), updated_at: new Date() } },
       { session, returnDocument: 'after' },
     );
     return doc ? toWorkspace(doc) : null;
   }
+
+  /**
+   * `update`, plus how to take it back: the changed fields' previous values, for a change whose ref
+   * move may still abort (`RefMoveJournal`).
+   */
+  async updateUndoable(
+    id: string,
+    changes: WorkspaceUpdate,
+    session?: ClientSession,
+  ): Promise<{ workspace: Workspace; undo: DocumentUndo } | null> {
+    const written = fieldsOf(changes);
+    const $set = { ...written, updated_at: new Date() };
+    const before = await this.collection.findOneAndUpdate(
+      { _id: toObjectId(id) },
+      { $set },
+      { session, returnDocument: 'before' },
+    );
+    if (!before) return null;
+    const restore = Object.fromEntries(
+      Object.keys(written).map((field) => [field, before[field as keyof WorkspaceDocument] ?? null]),
+    );
+    return {
+      workspace: toWorkspace({ ...before, ...$set }),
+      undo: { collection: WORKSPACES, id, restore, expect: written },
+    };
+  }
+}
+
+function fieldsOf(changes: WorkspaceUpdate): Partial<WorkspaceDocument> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes) as [keyof WorkspaceUpdate, unknown][]) {
+    if (value !== undefined) fields[FIELD_NAMES[key]] = value;
+  }
+  return fields as Partial<WorkspaceDocument>;
 }

@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type { RegExpEngine } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
-import picomatch from 'picomatch';
+import { LinearRegExp, globProblem, matchesGlob } from '@conman/core';
 import type { CheckFailure } from './types';
 
 export const SCHEMAS_CONFIG_PATH = '.conman/schemas.json';
@@ -37,19 +38,36 @@ export function readSchemaRules(config: unknown, repositoryFiles: ReadonlySet<st
       failures.push(configFailure(`entry ${index} must have string "glob" and "schema"`));
       return;
     }
+    // The same linear-time glob dialect as the app settings (docs/semantic-diff.md).
+    const problem = globProblem(glob);
+    if (problem) {
+      failures.push(configFailure(`entry ${index}: glob "${glob.slice(0, 300)}" ${problem}`));
+      return;
+    }
     const schemaPath = normalizeSchemaPath(schema);
     if (schemaPath === undefined || !repositoryFiles.has(schemaPath)) {
       failures.push(configFailure(`entry ${index}: schema file "${schema}" is not a file of this commit`));
       return;
     }
-    rules.push({ glob, schema: schemaPath, matches: picomatch(glob, { dot: true }) });
+    rules.push({ glob, schema: schemaPath, matches: (file) => matchesGlob(file, glob) });
   });
   return failures.length > 0 ? { ok: false, failures } : { ok: true, rules };
 }
 
+/**
+ * `pattern` and `patternProperties` come from the repository and run on its files: ajv evaluates them
+ * with the linear-time engine, so no schema can make a gate backtrack for minutes (and block every
+ * other job of the worker). A pattern RE2 cannot express (lookaround, backreferences) makes the schema
+ * invalid, which the gate reports.
+ */
+const linearRegExp: RegExpEngine = Object.assign((pattern: string) => new LinearRegExp(pattern), {
+  // Only used by ajv's standalone code generation, which the gate does not use.
+  code: 'require("@conman/core").LinearRegExp',
+});
+
 /** Compiles each referenced schema once per gate run with ajv (JSON Schema draft 2020-12). */
 export class SchemaValidators {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
   private readonly compiled = new Map<string, ValidateFunction | CheckFailure>();
 
   constructor() {

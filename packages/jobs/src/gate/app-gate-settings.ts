@@ -13,6 +13,7 @@ const gateEntry = z.object({
   name: z.string(),
   command: z.union([z.string().min(1), z.array(z.string()).min(1), z.null()]).optional(),
   timeout_seconds: z.number().int().min(1).max(86_400).optional(),
+  network: z.boolean().optional(),
 });
 
 export function gateSettingsOf(app: App, gate: GateName): GateSettings {
@@ -31,6 +32,7 @@ export function gateSettingsOf(app: App, gate: GateName): GateSettings {
     scopeEnv: scopeEnv.success ? scopeEnv.data : {},
     ...(configured?.command ? { command: configured.command } : {}),
     ...(configured?.timeout_seconds ? { timeoutMs: configured.timeout_seconds * 1000 } : {}),
+    ...(configured?.network === undefined ? {} : { network: configured.network }),
   };
 }
 

@@ -6,6 +6,8 @@ import { runBuiltInChecks } from '../checks/run-checks';
 import type { ChecksResult } from '../checks/types';
 import type { JobLogSink } from '../log-sink';
 import type { GateContext } from '../msuite/environment';
+import type { CommandSandbox } from '../sandbox/command-sandbox';
+import { SANDBOX_NETWORK_DEFAULTS } from '../sandbox/run-sandboxed';
 import type { CommandSpec } from '../msuite/process-group';
 import { runMsuiteCommand, type CommandResult } from '../msuite/run-command';
 
@@ -16,6 +18,10 @@ export interface ExecuteGateRequest {
   /** The app's configured msuite command for this gate; absent means built-in checks only. */
   command?: CommandSpec;
   scopeEnv: Record<string, string>;
+  /** Where the command runs (docs/security.md); required so no caller runs one unsandboxed by accident. */
+  sandbox: CommandSandbox;
+  /** The gate's `network` setting; msuite commands are offline unless it says otherwise. */
+  network?: boolean;
   timeoutMs: number;
   signal?: AbortSignal;
   log: JobLogSink;
@@ -55,6 +61,8 @@ export async function executeGate(request: ExecuteGateRequest): Promise<GateResu
       workdir,
       context: request.context,
       scopeEnv: request.scopeEnv,
+      sandbox: request.sandbox,
+      network: request.network ?? SANDBOX_NETWORK_DEFAULTS.msuite,
       timeoutMs: request.timeoutMs,
       log: request.log,
       ...(request.signal ? { signal: request.signal } : {}),

@@ -1,10 +1,11 @@
-import { ConmanError, type JobRecord, type JobType } from '@conman/core';
+import type { JobRecord, JobType } from '@conman/core';
 import type { GitAdapter } from '@conman/git';
-import { InfrastructureError } from '../runtime/errors';
 import type { JobHandler, JobHandlerOutcome } from '../runtime/handler';
 import type { JobProducer } from '../runtime/producer';
 import type { GateContext, GateName } from '../msuite/environment';
 import type { CommandSpec } from '../msuite/process-group';
+import type { CommandSandbox } from '../sandbox/command-sandbox';
+import { sandboxRefusal } from '../sandbox/command-sandbox';
 import { executeGate } from './execute-gate';
 
 export const GATE_JOB_TYPES: Readonly<Record<GateName, JobType>> = {
@@ -72,6 +73,8 @@ export interface GateSettings {
   scopeEnv: Record<string, string>;
   /** The gate's own timeout (`timeout_seconds`); the job's timeout still bounds it. */
   timeoutMs?: number;
+  /** The gate's `network` setting; absent = the msuite default (offline). */
+  network?: boolean;
 }
 
 export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<GateSettings>;
@@ -79,6 +82,8 @@ export type GateSettingsResolver = (job: JobRecord, gate: GateName) => Promise<G
 export interface GateHandlerOptions {
   git: GitAdapter;
   settings: GateSettingsResolver;
+  /** The worker's resolved command sandbox (`CONMAN_COMMAND_SANDBOX`). */
+  sandbox: CommandSandbox;
   tmpRoot?: string;
 }
 
@@ -106,25 +111,26 @@ export function createGateHandler(options: GateHandlerOptions): JobHandler {
   return async ({ job, log, signal }): Promise<JobHandlerOutcome> => {
     const payload = job.payload as unknown as GatePayload;
     const settings = await options.settings(job, payload.gate);
-    let gate;
-    try {
-      gate = await executeGate({
-        git: options.git,
-        repoPath: settings.repoPath,
-        context: contextOf(job, payload),
-        scopeEnv: settings.scopeEnv,
-        timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
-        signal,
-        log,
-        ...(settings.command === undefined ? {} : { command: settings.command }),
-        ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
-      });
-    } catch (error) {
-      // An unreachable git backend is worth a retry; a missing commit is not.
-      if (error instanceof ConmanError && error.code === 'unavailable')
-        throw new InfrastructureError(error.message, { cause: error });
-      throw error;
+    const refusal = settings.command === undefined ? undefined : sandboxRefusal(options.sandbox);
+    if (refusal !== undefined) {
+      log.append('error', refusal);
+      return { state: 'failed', error: { code: 'sandbox_unavailable', message: refusal } };
     }
+    // An unreachable git backend throws `unavailable`, which the retry policy retries; a missing commit
+    // (any other error) fails the job.
+    const gate = await executeGate({
+      git: options.git,
+      repoPath: settings.repoPath,
+      context: contextOf(job, payload),
+      scopeEnv: settings.scopeEnv,
+      sandbox: options.sandbox,
+      ...(settings.network === undefined ? {} : { network: settings.network }),
+      timeoutMs: Math.min(settings.timeoutMs ?? job.timeoutMs, job.timeoutMs),
+      signal,
+      log,
+      ...(settings.command === undefined ? {} : { command: settings.command }),
+      ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
+    });
     const result = { ...gate } as unknown as Record<string, unknown>;
     if (gate.outcome === 'passed') return { state: 'succeeded', result };
     if (gate.outcome === 'timeout')

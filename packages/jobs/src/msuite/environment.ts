@@ -22,7 +22,6 @@ export interface GateEnvironmentInput {
   context: GateContext;
   /** The gate scope's resolved variables (runtime profile or app defaults), given by the caller. */
   scopeEnv: Record<string, string>;
-  homeDir: string;
   /** PATH for the command; a fixed system PATH unless the deployment configures one. */
   path?: string;
 }
@@ -30,7 +29,7 @@ export interface GateEnvironmentInput {
 /**
  * The complete environment of an msuite command, built from nothing: the server's own variables
  * (secrets, database URIs) never reach it. Context variables are applied last so scope variables
- * cannot impersonate them.
+ * cannot impersonate them. HOME (and TMPDIR) are the command runner's: private to each run.
  */
 export function buildGateEnvironment(input: GateEnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {};
@@ -41,7 +40,6 @@ export function buildGateEnvironment(input: GateEnvironmentInput): Record<string
   const { context } = input;
   Object.assign(env, {
     PATH: input.path ?? DEFAULT_PATH,
-    HOME: input.homeDir,
     LANG: 'C.UTF-8',
     CONMAN_JOB_ID: context.jobId,
     CONMAN_APP_ID: context.appId,

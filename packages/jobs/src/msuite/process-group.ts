@@ -27,11 +27,10 @@ export interface ProcessGroupOutcome {
 }
 
 /** An argv array runs without a shell; a string runs through `sh -c`, as the msuite contract says. */
-function argvOf(command: CommandSpec): [string, string[]] {
-  if (typeof command === 'string') return ['sh', ['-c', command]];
-  const [program, ...args] = command;
-  if (!program) throw new Error('An msuite command needs at least one argv element');
-  return [program, args];
+export function argvOf(command: CommandSpec): string[] {
+  if (typeof command === 'string') return ['sh', '-c', command];
+  if (!command[0]) throw new Error('A command needs at least one argv element');
+  return [...command];
 }
 
 /** Signals every process of the group; a group that is already gone is not an error. */
@@ -49,7 +48,7 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * otherwise outlive the job and keep its output pipes open.
  */
 export function runInProcessGroup(run: ProcessGroupRun): Promise<ProcessGroupOutcome> {
-  const [program, args] = argvOf(run.command);
+  const [program = '', ...args] = argvOf(run.command);
   const startedAt = Date.now();
   const graceMs = run.killGraceMs ?? 2000;
   return new Promise((resolve) => {

@@ -1,16 +1,15 @@
-import {
-  canRetry,
-  jobRetryDelayMs,
-  type JobError,
-  type JobRecord,
-  type JobType,
-  type Logger,
-} from '@conman/core';
+import type { JobRecord, JobType, Logger } from '@conman/core';
 import type { JobLogStore, JobStore } from '@conman/db';
-import { InfrastructureError } from './errors';
-import type { JobAbortReason, JobHandler, JobHandlerOutcome } from './handler';
-import type { JobMetrics } from './metrics';
+import type { JobAbortReason, JobHandler } from './handler';
+import type { JobMetrics, JobOutcomeLabel } from './metrics';
 import type { JobQueues, QueueMessage } from './queues';
+import {
+  decideAttemptEnd,
+  retryOrFail,
+  type AttemptEnd,
+  type RetryBackoff,
+  type RetryableFailure,
+} from './retry-policy';
 import { StoreLogSink } from './store-log-sink';
 
 export interface ExecutionDeps {
@@ -20,14 +19,12 @@ export interface ExecutionDeps {
   handlers: Partial<Record<JobType, JobHandler>>;
   workerId: string;
   leaseMs: number;
-  retryBaseMs: number;
+  retryBackoff: RetryBackoff;
   metrics: JobMetrics;
   logger: Logger;
   /** Running jobs of this process, so cancel signals and shutdown can reach their handlers. */
   inFlight: Map<string, AbortController>;
 }
-
-type HandlerEnd = { kind: 'returned'; outcome: JobHandlerOutcome } | { kind: 'threw'; error: unknown };
 
 /**
  * Runs one delivered queue message. The `queued → running` update in MongoDB is the only claim: a
@@ -54,16 +51,16 @@ export async function executeQueueMessage(
   try {
     log.append('info', 'job started', { attempt: job.attempt, worker_id: deps.workerId });
     const handler = deps.handlers[job.type];
-    const end: HandlerEnd = handler
+    const end: AttemptEnd = handler
       ? await handler({ job, log, signal: controller.signal }).then(
-          (outcome): HandlerEnd => ({ kind: 'returned', outcome }),
-          (error: unknown): HandlerEnd => ({ kind: 'threw', error }),
+          (outcome): AttemptEnd => ({ kind: 'returned', outcome }),
+          (error: unknown): AttemptEnd => ({ kind: 'threw', error }),
         )
       : { kind: 'threw', error: new Error(`No handler for job type ${job.type}`) };
     clearInterval(heartbeat);
     clearTimeout(timeout);
-    const abortReason = controller.signal.aborted ? (controller.signal.reason as JobAbortReason) : undefined;
-    const label = await settle(deps, job, end, abortReason, log);
+    if (controller.signal.aborted) end.abortReason = controller.signal.reason as JobAbortReason;
+    const label = await settle(deps, job, end, log);
     deps.metrics.jobFinished(job.type, label, Date.now() - startedAt);
   } finally {
     clearInterval(heartbeat);
@@ -83,74 +80,48 @@ async function renewLease(deps: ExecutionDeps, jobId: string, controller: AbortC
   }
 }
 
-function errorOf(code: JobError['code'], error: unknown): JobError {
-  return { code, message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Records how the attempt ended; returns the metrics label. */
+/** Records how the attempt ended, as the retry policy decides; returns the metrics label. */
 async function settle(
   deps: ExecutionDeps,
   job: JobRecord,
-  end: HandlerEnd,
-  abortReason: JobAbortReason | undefined,
+  end: AttemptEnd,
   log: StoreLogSink,
-): Promise<'succeeded' | 'failed' | 'canceled' | 'retried' | 'handed_back'> {
+): Promise<JobOutcomeLabel> {
+  const decision = decideAttemptEnd(job, end, deps.retryBackoff);
+  if (decision.action === 'abandon') return 'handed_back';
+  if (decision.action === 'retry_or_fail')
+    return (await retryOrFailJob(deps, job, decision, log)) ? decision.label : 'failed';
+  // A thrown error that is no infrastructure failure is a bug in the handler: worth an error line.
+  if (end.kind === 'threw' && decision.error?.code === 'handler_error')
+    deps.logger.error('job handler failed', { job_id: job.id, type: job.type, error: String(end.error) });
   const result = end.kind === 'returned' ? end.outcome.result : undefined;
-  const finish = async (state: 'succeeded' | 'failed' | 'canceled', error?: JobError) => {
-    log.append(state === 'succeeded' ? 'info' : 'warn', `job ${state}`, error ? { error } : undefined);
-    // A reader who sees the final state must also see every line of the run.
-    await log.flush();
-    await deps.store.finish(job.id, deps.workerId, {
-      state,
-      ...(result ? { result } : {}),
-      ...(error ? { error } : {}),
-    });
-    return state;
-  };
-  // The reconciler owns a job whose lease this worker lost; writing here would race it.
-  if (abortReason === 'lease_lost') return 'handed_back';
-  if (abortReason === 'cancel')
-    return finish('canceled', { code: 'canceled', message: 'Canceled while running' });
-  if (abortReason === 'timeout')
-    return finish('failed', { code: 'timeout', message: `Exceeded ${job.timeoutMs} ms` });
-  if (abortReason === 'shutdown') {
-    return (await retryOrFail(
-      deps,
-      job,
-      { code: 'worker_lost', message: 'Worker shut down during the job' },
-      0,
-      log,
-    ))
-      ? 'handed_back'
-      : 'failed';
-  }
-  if (end.kind === 'returned') {
-    return end.outcome.state === 'succeeded' ? finish('succeeded') : finish('failed', end.outcome.error);
-  }
-  if (end.error instanceof InfrastructureError) {
-    const delay = jobRetryDelayMs(job.attempt + 1, deps.retryBaseMs);
-    return (await retryOrFail(deps, job, errorOf('infrastructure', end.error), delay, log))
-      ? 'retried'
-      : 'failed';
-  }
-  deps.logger.error('job handler failed', { job_id: job.id, type: job.type, error: String(end.error) });
-  return finish('failed', errorOf('handler_error', end.error));
+  const { state, error } = decision;
+  log.append(state === 'succeeded' ? 'info' : 'warn', `job ${state}`, error ? { error } : undefined);
+  // A reader who sees the final state must also see every line of the run.
+  await log.flush();
+  await deps.store.finish(job.id, deps.workerId, {
+    state,
+    ...(result ? { result } : {}),
+    ...(error ? { error } : {}),
+  });
+  return state;
 }
 
 /** Back to `queued` (attempt + 1) and re-enqueued while attempts remain, else `failed`. */
-async function retryOrFail(
+async function retryOrFailJob(
   deps: ExecutionDeps,
   job: JobRecord,
-  error: JobError,
-  delayMs: number,
+  failure: RetryableFailure,
   log: StoreLogSink,
 ): Promise<boolean> {
-  log.append('warn', canRetry(job) ? 'job handed back for another attempt' : 'job failed', {
+  const { error, delayMs } = failure;
+  const verdict = retryOrFail(job);
+  log.append('warn', verdict === 'retry' ? 'job handed back for another attempt' : 'job failed', {
     error,
     delay_ms: delayMs,
   });
   await log.flush();
-  if (canRetry(job)) {
+  if (verdict === 'retry') {
     const retried = await deps.store.retry(job.id, deps.workerId, job.attempt, error);
     if (retried) {
       await deps.queues.enqueue(retried, delayMs);

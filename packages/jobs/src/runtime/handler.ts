@@ -12,14 +12,14 @@ export type JobAbortReason = 'cancel' | 'timeout' | 'lease_lost' | 'shutdown';
 
 /**
  * What a finished handler reports. `failed` is a result (e.g. a red msuite), never retried; throw an
- * `InfrastructureError` for a retryable failure.
+ * `InfrastructureError` for a retryable failure (MongoDB/Redis timeouts and disconnects count as one too).
  */
 export type JobHandlerOutcome =
   | { state: 'succeeded'; result?: Record<string, unknown> }
   | {
       state: 'failed';
       result?: Record<string, unknown>;
-      error: { code: 'gate_failed' | 'timeout' | 'handler_error'; message: string };
+      error: { code: 'gate_failed' | 'timeout' | 'handler_error' | 'sandbox_unavailable'; message: string };
     };
 
 export type JobHandler = (context: JobHandlerContext) => Promise<JobHandlerOutcome>;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { transitionJob, type JobRecord } from '@conman/core';
-import { NotFoundError } from '@conman/core';
+import { NotFoundError, isDependencyUnavailableError } from '@conman/core';
 import type { CreateJobInput, JobStore } from '@conman/db';
 import { cancelChannelOf, type JobQueues } from './queues';
 
@@ -18,7 +18,14 @@ export class JobProducer {
 
   async enqueue(input: CreateJobInput): Promise<JobRecord> {
     const { job } = await this.store.create(input);
-    if (job.state === 'queued') await this.queues.enqueue(job);
+    if (job.state === 'queued') {
+      // MongoDB holds the job; Redis is only transport. While Redis is unreachable the reconciler
+      // delivers the queued job later, so the request succeeds rather than answering 503 for a job
+      // that will run anyway (and inviting a duplicate from a retrying client).
+      await this.queues.enqueue(job).catch((error: unknown) => {
+        if (!isDependencyUnavailableError(error)) throw error;
+      });
+    }
     return job;
   }
 

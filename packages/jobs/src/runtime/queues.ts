@@ -31,9 +31,23 @@ export interface QueueMessage {
   attempt: number;
 }
 
-/** BullMQ needs connections that never give up on a command (`maxRetriesPerRequest: null`). */
+/** BullMQ workers need connections that never give up on a command (`maxRetriesPerRequest: null`). */
 export function createBullConnection(redisUrl: string): Redis {
   return new IORedis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/**
+ * The queue connection of a process that only enqueues (the API): an HTTP request must not wait for a
+ * stalled or absent Redis, so commands time out (CONMAN_DEPENDENCY_TIMEOUT_MS) and fail at once while
+ * disconnected; the job stays `queued` in MongoDB and the reconciler delivers it later.
+ */
+export function createProducerConnection(redisUrl: string, commandTimeoutMs: number): Redis {
+  return new IORedis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: commandTimeoutMs,
+    commandTimeout: commandTimeoutMs,
+  });
 }
 
 /** One BullMQ queue per family over a shared connection; used by producers and the reconciler. */

@@ -1,6 +1,7 @@
-import { canRetry, type Logger } from '@conman/core';
+import type { Logger } from '@conman/core';
 import type { JobStore } from '@conman/db';
 import { bullJobIdOf, type JobQueues } from './queues';
+import { leaseExpiryFailure, retryOrFail } from './retry-policy';
 
 export interface ReconcileReport {
   /** Running jobs with an expired lease sent back to `queued`. */
@@ -29,14 +30,11 @@ export async function reconcileJobs(options: ReconcileOptions): Promise<Reconcil
   const now = options.now ?? new Date();
   const report: ReconcileReport = { requeued: 0, failedWorkerLost: 0, reenqueued: 0 };
   for (const job of await options.store.findExpiredLeases(now)) {
-    const error = {
-      code: 'worker_lost' as const,
-      message: `Worker ${job.workerId ?? 'unknown'} stopped renewing its lease`,
-    };
-    if (canRetry(job)) {
+    const { error, delayMs } = leaseExpiryFailure(job);
+    if (retryOrFail(job) === 'retry') {
       const retried = await options.store.retry(job.id, null, job.attempt, error);
       if (retried) {
-        await options.queues.enqueue(retried);
+        await options.queues.enqueue(retried, delayMs);
         report.requeued += 1;
       }
     } else if (await options.store.finish(job.id, null, { state: 'failed', error })) {

@@ -10,7 +10,8 @@ import {
   type JobType,
   type Logger,
 } from '@conman/core';
-import { JobLogStore, JobStore, type MongoConnection } from '@conman/db';
+import { JobLogStore, JobStore, type MongoConnection, type RefMoveJournal } from '@conman/db';
+import { settlePendingRefMoves, type RefProbe } from '../refs/settle-ref-moves';
 import { executeQueueMessage, type ExecutionDeps } from './execute-job';
 import type { JobAbortReason, JobHandler } from './handler';
 import { noopJobMetrics, type JobMetrics } from './metrics';
@@ -23,6 +24,7 @@ import {
   type QueueMessage,
 } from './queues';
 import { reconcileJobs, type ReconcileReport } from './reconciler';
+import { DEFAULT_RETRY_BACKOFF } from './retry-policy';
 
 export interface StartJobWorkersOptions {
   redisUrl: string;
@@ -36,12 +38,14 @@ export interface StartJobWorkersOptions {
   workerId?: string;
   /** How long a running job stays owned without a heartbeat (default 30 s). */
   leaseMs?: number;
-  /** First retry delay of infrastructure failures (default 1 s, doubling). */
+  /** First retry delay of infrastructure failures (default 1 s, doubling; see retry-policy.ts). */
   retryBaseMs?: number;
   /** On close, how long in-flight jobs may finish before they are handed back (default 10 s). */
   shutdownGraceMs?: number;
   /** Periodic reconciler; `null` disables it (default 10 s). */
   reconcileIntervalMs?: number | null;
+  /** Ref moves a crash left pending, settled by the same periodic pass (docs/audit.md). */
+  refMoves?: { journal: RefMoveJournal; git: RefProbe; graceMs: number };
 }
 
 export interface JobWorkers {
@@ -67,7 +71,10 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     handlers: options.handlers,
     workerId,
     leaseMs: options.leaseMs ?? 30_000,
-    retryBaseMs: options.retryBaseMs ?? 1000,
+    retryBackoff: {
+      ...DEFAULT_RETRY_BACKOFF,
+      ...(options.retryBaseMs === undefined ? {} : { baseMs: options.retryBaseMs }),
+    },
     metrics: options.metrics ?? noopJobMetrics,
     logger: options.logger,
     inFlight,
@@ -98,17 +105,18 @@ export async function startJobWorkers(options: StartJobWorkersOptions): Promise<
     worker.on('error', (error) => options.logger.warn('job worker error', { error: error.message }));
 
   const reconcile = () => reconcileJobs({ store, queues, logger: options.logger });
+  const refMoves = options.refMoves;
+  const pass = async () => {
+    await reconcile().catch((error: unknown) =>
+      options.logger.warn('job reconcile failed', { error: String(error) }),
+    );
+    if (refMoves)
+      await settlePendingRefMoves({ ...refMoves, logger: options.logger }).catch((error: unknown) =>
+        options.logger.warn('ref move settling failed', { error: String(error) }),
+      );
+  };
   const interval = options.reconcileIntervalMs === undefined ? 10_000 : options.reconcileIntervalMs;
-  const reconcileTimer =
-    interval === null
-      ? undefined
-      : setInterval(
-          () =>
-            void reconcile().catch((error: unknown) =>
-              options.logger.warn('job reconcile failed', { error: String(error) }),
-            ),
-          interval,
-        );
+  const reconcileTimer = interval === null ? undefined : setInterval(() => void pass(), interval);
   options.logger.info('job workers started', { worker_id: workerId, families });
 
   return {

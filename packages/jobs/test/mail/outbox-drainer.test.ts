@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MailOutbox } from '@conman/db';
 import { OutboxDrainer, createFileTransport, createSmtpTransport } from '@conman/jobs';
-import { openTestDatabase, type TestDatabase } from '../../../db/test/mongo';
+import { openTestDatabase, type TestDatabase } from '@conman/test-support';
 import { startSmtpSink } from './smtp-sink';
 
 let database: TestDatabase;

@@ -1,16 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  connectMongo,
-  ensureIndexes,
-  jobIndexSpecs,
-  jobLogIndexSpecs,
-  type MongoConnection,
-} from '@conman/db';
-import { startEmbeddedMongo, type EmbeddedMongo } from '@conman/mongo-embedded';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@conman/runtime';
+import type { MongoConnection } from '@conman/db';
+import { jobIndexSpecs, jobLogIndexSpecs } from '@conman/db';
+import { openTestDatabase, startPrivateRedis } from '@conman/test-support';
 
 export interface JobTestServices {
   db: MongoConnection['db'];
@@ -19,55 +9,20 @@ export interface JobTestServices {
   stop(): Promise<void>;
 }
 
-/**
- * A private redis-server (tests FLUSHALL it) and a fresh database on the harness MongoDB, or an
- * in-process embedded engine when run outside the harness.
- */
+/** A private redis-server (tests FLUSHALL it) and a fresh database with the job collections' indexes. */
 export async function startJobTestServices(): Promise<JobTestServices> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'conman-jobs-redis-'));
-  const redis: EmbeddedRedis = await startEmbeddedRedis({
-    dataDir: dir,
-    logFile: path.join(dir, 'redis.log'),
-    persistent: false,
+  const redis = await startPrivateRedis();
+  const database = await openTestDatabase({
+    indexes: [...jobIndexSpecs, ...jobLogIndexSpecs],
+    namePrefix: 'jobs',
   });
-  let embedded: EmbeddedMongo | undefined;
-  let uri = process.env.CONMAN_TEST_RESOLVED_MONGO_URI;
-  if (!uri) {
-    embedded = await startEmbeddedMongo();
-    uri = embedded.uri;
-  }
-  const mongo = await connectMongo({
-    uri,
-    dbName: `jobs_${randomBytes(6).toString('hex')}`,
-    appName: 'jobs-test',
-    serverSelectionTimeoutMs: 10_000,
-  });
-  const { db } = mongo;
-  await ensureIndexes(db, [...jobIndexSpecs, ...jobLogIndexSpecs]);
   return {
-    db,
-    mongoUri: uri,
+    db: database.db,
+    mongoUri: database.uri,
     redisUrl: redis.url,
     stop: async () => {
-      await db.dropDatabase();
-      await mongo.close();
-      await embedded?.stop();
-      await redis.child.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await database.close();
+      await redis.stop();
     },
   };
-}
-
-/** Polls until `check` returns a value (condition wait, not a fixed sleep). */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | null | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { MongoMemoryReplSet } from 'mongodb-memory-server-core';
 import type { MongoBackendKind } from '../runtime-file';
-import { startChild } from './child';
+import { startChild, type ManagedChild } from './child';
 
 export interface MongoBackend {
   uri: string;
   kind: MongoBackendKind;
   /** What was chosen, for the startup banner and test output. */
   description: string;
+  /** The engine's own process when Conman started one (the embedded engine), for supervision. */
+  child?: ManagedChild;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export interface SelectMongoOptions {
   dbPath?: string;
   logFile: string;
   env?: NodeJS.ProcessEnv;
+  /** Port of the embedded engine (default: a free one); a restart passes the first one to keep the URI. */
+  port?: number;
 }
 
 /**
@@ -87,7 +91,7 @@ async function startMemoryServer(binary: string, dbPath: string | undefined): Pr
 }
 
 /** Runs the engine as its own process so the database never shares an event loop with its clients. */
-async function startEmbeddedEngine(options: SelectMongoOptions): Promise<MongoBackend> {
+export async function startEmbeddedEngine(options: SelectMongoOptions): Promise<MongoBackend> {
   const bin = path.join(
     path.dirname(require.resolve('@conman/mongo-embedded')),
     '..',
@@ -97,7 +101,7 @@ async function startEmbeddedEngine(options: SelectMongoOptions): Promise<MongoBa
   const args = [
     bin,
     '--port',
-    '0',
+    String(options.port ?? 0),
     '--bind_ip',
     '127.0.0.1',
     ...(options.dbPath ? ['--dbpath', options.dbPath] : []),
@@ -119,6 +123,7 @@ async function startEmbeddedEngine(options: SelectMongoOptions): Promise<MongoBa
     uri,
     kind: 'embedded-engine',
     description: `embedded engine (pid ${child.process.pid}${options.dbPath ? `, ${options.dbPath}` : ', in memory'})`,
+    child,
     stop: () => child.stop(),
   };
 }

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { NotFoundError, ROLES, ValidationError, type ApiKey } from '@conman/core';
 import { issueApiKey } from '@conman/auth';
-import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
-import { objectId } from '../../platform/common-schemas';
-import { created, noContent, ok } from '../../platform/replies';
-import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
+import { type ApiKeysRepository, type AuditLog, type UnitOfWork } from '@conman/db';
+import { paginationQuery } from '../../platform/pagination';
+import { created, noContent, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
+import { objectId, singleLineText } from '../../platform/common-schemas';
 
 export interface ApiKeysModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apiKeys: ApiKeysRepository;
   audit: AuditLog;
 }
@@ -56,7 +57,7 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         request: {
           params: z.object({ appId: objectId }),
           body: z.strictObject({
-            name: z.string().trim().min(1).max(100),
+            name: singleLineText(100),
             role: z.enum(ROLES),
             expires_at: z.iso.datetime().optional(),
           }),
@@ -69,32 +70,30 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
             throw new ValidationError('expires_at must be in the future', { fields: ['expires_at'] });
           }
           const { token, hash } = issueApiKey();
-          const key = await inTransaction(deps.client, async (session) => {
-            const createdKey = await deps.apiKeys.create(
-              {
-                appId: params.appId,
-                name: body.name,
-                role: body.role,
-                tokenHash: hash,
-                displayPrefix: token.slice(0, 8),
-                createdBy: actor.id,
-                expiresAt,
-              },
-              { session },
-            );
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const key = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const createdKey = await deps.apiKeys.create(
+                {
+                  appId: params.appId,
+                  name: body.name,
+                  role: body.role,
+                  tokenHash: hash,
+                  displayPrefix: token.slice(0, 8),
+                  createdBy: actor.id,
+                  expiresAt,
+                },
+                session,
+              );
+              await audit({
                 entityType: 'api_key',
                 entityId: createdKey.id,
                 action: 'api_key.created',
                 after: auditedKey(createdKey),
-              },
-              session,
-            );
-            return createdKey;
-          });
+              });
+              return createdKey;
+            },
+          );
           return created({ ...apiKeyView(key), key: token });
         },
       }),
@@ -104,12 +103,11 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         operationId: 'listApiKeys',
         access: { kind: 'app', capability: 'manage_app' },
         summary: 'API keys of an app (without the keys)',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(apiKeySchema), 'The keys') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(apiKeySchema, 'A page of the keys') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.apiKeys.listForApp(params.appId)).map(apiKeyView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.apiKeys.listForApp(params.appId), query, apiKeyView),
       }),
       defineRoute({
         method: 'delete',
@@ -121,20 +119,15 @@ export function apiKeysModule(deps: ApiKeysModuleDependencies): ApiModule {
         responses: { 204: emptyResponse('The key no longer works') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
-          await inTransaction(deps.client, async (session) => {
-            const revoked = await deps.apiKeys.revoke(params.appId, params.keyId, { session });
+          await deps.unitOfWork.run({ appId: params.appId, actor }, async ({ session, audit }) => {
+            const revoked = await deps.apiKeys.revoke(params.appId, params.keyId, session);
             if (!revoked) throw new NotFoundError('API key not found');
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
-                entityType: 'api_key',
-                entityId: revoked.id,
-                action: 'api_key.revoked',
-                before: auditedKey(revoked),
-              },
-              session,
-            );
+            await audit({
+              entityType: 'api_key',
+              entityId: revoked.id,
+              action: 'api_key.revoked',
+              before: auditedKey(revoked),
+            });
           });
           return noContent();
         },

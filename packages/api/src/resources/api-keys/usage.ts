@@ -1,14 +1,13 @@
 import type { Logger } from '@conman/core';
 import type { ApiKeyLookup } from '@conman/auth';
-import { inTransaction, type ApiKeysRepository, type AuditLog } from '@conman/db';
+import type { ApiKeysRepository, UnitOfWork } from '@conman/db';
 
 /** At most one `api_key.used` audit event per key per hour: usage is visible without flooding the log. */
 export const API_KEY_USAGE_AUDIT_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface AuditedApiKeyLookupDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apiKeys: ApiKeysRepository;
-  audit: AuditLog;
   logger: Logger;
   intervalMs?: number;
 }
@@ -29,20 +28,18 @@ export function auditedApiKeyLookup(deps: AuditedApiKeyLookupDependencies): ApiK
       const due = key.usageAuditedAt === null || key.usageAuditedAt.getTime() <= now.getTime() - intervalMs;
       if (due) {
         try {
-          await inTransaction(deps.client, async (session) => {
-            if (!(await deps.apiKeys.claimUsageAudit(key.id, now, intervalMs, { session }))) return;
-            await deps.audit.record(
-              {
-                appId: key.appId,
-                actor: { type: 'api_key', id: key.id },
+          await deps.unitOfWork.run(
+            { appId: key.appId, actor: { type: 'api_key', id: key.id } },
+            async ({ session, audit }) => {
+              if (!(await deps.apiKeys.claimUsageAudit(key.id, now, intervalMs, session))) return;
+              await audit({
                 entityType: 'api_key',
                 entityId: key.id,
                 action: 'api_key.used',
                 after: { name: key.name, role: key.role, used_at: now.toISOString() },
-              },
-              session,
-            );
-          });
+              });
+            },
+          );
         } catch (error) {
           deps.logger.warn('API key usage not audited', { key_id: key.id, error: (error as Error).message });
         }

@@ -1,12 +1,12 @@
 import { ValidationError, type App, type AuditActor, type GitSignature, type Logger } from '@conman/core';
 import type { GitAdapter } from '@conman/git';
-import { inTransaction, type AppsRepository, type AuditLog, type MembershipsRepository } from '@conman/db';
+import { type AppsRepository, type AuditLog, type MembershipsRepository, type UnitOfWork } from '@conman/db';
 import type { RoleResolver } from '@conman/auth';
 import type { AppListCache } from './app-list';
 import type { CreateAppBody } from './schemas';
 
 export interface CreateAppDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   git: GitAdapter;
   apps: AppsRepository;
   memberships: MembershipsRepository;
@@ -73,31 +73,27 @@ export async function createApp(
 
   let app: App;
   try {
-    app = await inTransaction(deps.client, async (session) => {
+    app = await deps.unitOfWork.run({ actor: creator.actor }, async ({ session, audit }) => {
       const app = await deps.apps.create(
         { name: input.name, repoPath: input.repo_path, integrationBranch: input.integration_branch },
-        { session },
-      );
-      await deps.memberships.add(app.id, creator.userId, 'app_admin', { session });
-      await gitStep();
-      await deps.audit.record(
-        {
-          appId: app.id,
-          actor: creator.actor,
-          entityType: 'app',
-          entityId: app.id,
-          action: 'app.created',
-          after: {
-            name: app.name,
-            repo_path: app.repoPath,
-            integration_branch: app.integrationBranch,
-            seeded: input.seed,
-            creator_role: 'app_admin',
-          },
-          gitSha: git.headSha,
-        },
         session,
       );
+      await deps.memberships.add(app.id, creator.userId, 'app_admin', session);
+      await gitStep();
+      await audit({
+        appId: app.id,
+        entityType: 'app',
+        entityId: app.id,
+        action: 'app.created',
+        after: {
+          name: app.name,
+          repo_path: app.repoPath,
+          integration_branch: app.integrationBranch,
+          seeded: input.seed,
+          creator_role: 'app_admin',
+        },
+        gitSha: git.headSha,
+      });
       return app;
     });
   } catch (error) {

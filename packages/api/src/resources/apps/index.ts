@@ -5,13 +5,14 @@ import type {
   AuditLog,
   EnvironmentsRepository,
   MembershipsRepository,
-  inTransaction,
+  UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import type { RoleResolver } from '@conman/auth';
 import { objectId } from '../../platform/common-schemas';
-import { created, ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import type { AppListCache } from './app-list';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
@@ -21,7 +22,7 @@ export { appSchema } from './schemas';
 export { AppListCache } from './app-list';
 
 export interface AppsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   memberships: MembershipsRepository;
   /** The caller's memberships (cached), and their invalidation once a creator's membership commits. */
@@ -46,14 +47,17 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         operationId: 'listApps',
         access: { kind: 'authenticated' },
         summary: 'Apps the caller belongs to (all apps for platform admins)',
-        responses: { 200: dataResponse(z.array(appSchema), 'The apps, by name') },
+        request: { query: paginationQuery },
+        responses: { 200: pageResponse(appSchema, 'A page of the apps, by name') },
         errors: ['unauthorized'],
-        handler: async ({ caller: { principal } }) => {
-          const { appList } = deps;
-          if (principal.kind === 'api_key') return ok((await appList.list([principal.appId])).map(appView));
-          if (principal.isPlatformAdmin) return ok((await appList.list()).map(appView));
-          const memberships = await deps.roles.membershipsOf(principal.userId);
-          return ok((await appList.list(memberships.map((m) => m.appId))).map(appView));
+        handler: async ({ query, caller: { principal } }) => {
+          const visible = async () => {
+            if (principal.kind === 'api_key') return deps.appList.list([principal.appId]);
+            if (principal.isPlatformAdmin) return deps.appList.list();
+            const memberships = await deps.roles.membershipsOf(principal.userId);
+            return deps.appList.list(memberships.map((m) => m.appId));
+          };
+          return paginatedSlice(await visible(), query, appView);
         },
       }),
       defineRoute({

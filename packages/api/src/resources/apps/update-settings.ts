@@ -5,11 +5,11 @@ import {
   type AppSettingsPatch,
   type AuditActor,
 } from '@conman/core';
-import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
+import { type AppsRepository, type AuditLog, type EnvironmentsRepository, type UnitOfWork } from '@conman/db';
 import type { AppListCache } from './app-list';
 
 export interface UpdateSettingsDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
@@ -28,28 +28,23 @@ export async function updateAppSettings(
   patch: AppSettingsPatch,
   actor: AuditActor,
 ): Promise<App> {
-  const changed = await inTransaction(deps.client, async (session) => {
-    const app = await deps.apps.findById(appId, { session });
+  const changed = await deps.unitOfWork.run({ appId, actor }, async ({ session, audit }) => {
+    const app = await deps.apps.findById(appId, session);
     if (!app) throw new NotFoundError('App not found');
     const settings = applySettingsPatch(app.settings, patch);
     if (patch.canonical_env_id !== undefined) {
       const found = await deps.environments.setCanonical(appId, patch.canonical_env_id, session);
       if (!found) throw new NotFoundError('Environment not found', { field: 'canonical_env_id' });
     }
-    const updated = await deps.apps.updateSettings(appId, settings, { session });
+    const updated = await deps.apps.updateSettings(appId, settings, session);
     if (!updated) throw new NotFoundError('App not found');
-    await deps.audit.record(
-      {
-        appId,
-        actor,
-        entityType: 'app',
-        entityId: appId,
-        action: 'app.settings_updated',
-        before: app.settings,
-        after: updated.settings,
-      },
-      session,
-    );
+    await audit({
+      entityType: 'app',
+      entityId: appId,
+      action: 'app.settings_updated',
+      before: app.settings,
+      after: updated.settings,
+    });
     return updated;
   });
   await deps.appList.forget(appId);

@@ -1,13 +1,15 @@
-import { normalizeEmail, type Logger } from '@conman/core';
-import type { RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
-import { inTransaction, type AuditLog, type SessionsRepository } from '@conman/db';
+import { UnauthorizedError, normalizeEmail, type Logger } from '@conman/core';
+import type { LoginResult, RateLimitRule, RateLimiter, SessionService } from '@conman/auth';
+import { type AuditLog, type SessionsRepository, type UnitOfWork } from '@conman/db';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok } from '../../platform/replies';
+import { recordedClientIp, recordedHeader } from '../../platform/recorded-headers';
+import { auditFailedLogin, auditLogin } from './login-audit';
 import { loginBody, loginResultSchema, userView } from './schemas';
 
 export interface AuthModuleDependencies {
-  /** For `inTransaction`: the change and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   sessionService: SessionService;
   sessions: SessionsRepository;
   rateLimiter: RateLimiter;
@@ -44,18 +46,22 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
             { rule: limits.perIp, subject: clientIp },
             { rule: limits.perEmail, subject: normalizeEmail(body.email) },
           ]);
-          const userAgent = request.get('user-agent');
+          const userAgent = recordedHeader(request, 'user-agent');
+          let result: LoginResult;
           try {
-            const { token, user, session } = await deps.sessionService.login(body.email, body.password, {
-              clientIp,
+            result = await deps.sessionService.login(body.email, body.password, {
+              clientIp: recordedClientIp(request) ?? clientIp,
               ...(userAgent !== undefined && { userAgent }),
             });
-            return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
           } catch (error) {
-            // Failed logins are logged (never audited per attempt); the email is not a secret, the password is never logged.
+            if (error instanceof UnauthorizedError) await auditFailedLogin(deps, body.email);
+            // The email is not a secret; the password is never logged nor audited.
             deps.logger.warn('login failed', { client_ip: clientIp });
             throw error;
           }
+          const { token, user, session } = result;
+          await auditLogin(deps, result);
+          return ok({ token, expires_at: session.expiresAt.toISOString(), user: userView(user) });
         },
       }),
       defineRoute({
@@ -66,19 +72,14 @@ export function authModule(deps: AuthModuleDependencies): ApiModule {
         summary: 'Revoke the current session',
         responses: { 204: emptyResponse('The session is revoked') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller }) => {
-          await inTransaction(deps.client, async (session) => {
-            await deps.sessions.revoke(caller.sessionId, { session });
-            await deps.audit.record(
-              {
-                appId: null,
-                actor: { type: 'user', id: caller.user.id },
-                entityType: 'session',
-                entityId: caller.sessionId,
-                action: 'session.revoked',
-              },
-              session,
-            );
+        handler: async ({ caller, actor }) => {
+          await deps.unitOfWork.run({ appId: null, actor: actor }, async ({ session, audit }) => {
+            await deps.sessions.revoke(caller.sessionId, session);
+            await audit({
+              entityType: 'session',
+              entityId: caller.sessionId,
+              action: 'session.revoked',
+            });
           });
           await deps.sessionService.forgetSession(caller.sessionId);
           return noContent();

@@ -16,18 +16,18 @@ import {
   type SessionService,
 } from '@conman/auth';
 import {
-  inTransaction,
   type AuditLog,
   type MailOutbox,
   type PasswordResetTokensRepository,
   type SessionsRepository,
   type UsersRepository,
+  type UnitOfWork,
 } from '@conman/db';
 import { accepted, noContent } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, type ApiModule } from '../../platform/route';
 
 export interface PasswordResetModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   users: UsersRepository;
   sessions: SessionsRepository;
   /** Told after the reset commits, so no process keeps accepting the revoked sessions. */
@@ -63,28 +63,23 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
     const { token, hash } = issueOpaqueToken();
     const link = `${deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     const expiresAt = new Date(Date.now() + PASSWORD_RESET_TTL_MS);
-    await inTransaction(deps.client, async (session) => {
-      await deps.resetTokens.create(user.id, hash, expiresAt, { session });
+    await deps.unitOfWork.run({ appId: null, actor: FORGOT_PASSWORD_ACTOR }, async ({ session, audit }) => {
+      await deps.resetTokens.create(user.id, hash, expiresAt, session);
       // The requester is not authenticated (anyone may ask for anyone), so the actor is the system
       // acting on an anonymous request; the request context (id, IP, user agent) tells who asked.
-      await deps.audit.record(
-        {
-          appId: null,
-          actor: FORGOT_PASSWORD_ACTOR,
-          entityType: 'user',
-          entityId: user.id,
-          action: 'user.password_reset_requested',
-          after: { expires_at: expiresAt },
-        },
-        session,
-      );
+      await audit({
+        entityType: 'user',
+        entityId: user.id,
+        action: 'user.password_reset_requested',
+        after: { expires_at: expiresAt },
+      });
       await deps.outbox.enqueue(
         {
           to: user.email,
           subject: 'Reset your Conman password',
           text: `Someone asked to reset the password of this account.\n\nReset it here (valid 60 minutes, once): ${link}\n\nIf it was not you, ignore this email.`,
         },
-        { session },
+        session,
       );
     });
   };
@@ -127,27 +122,23 @@ export function passwordResetModule(deps: PasswordResetModuleDependencies): ApiM
         responses: { 204: emptyResponse('The password is changed') },
         errors: ['unauthorized'],
         handler: async ({ body }) => {
-          const userId = await inTransaction(deps.client, async (session) => {
-            const reset = await deps.resetTokens.consume(hashOpaqueToken(body.token), { session });
-            const user = reset && (await deps.users.findById(reset.userId, { session }));
+          const userId = await deps.unitOfWork.run({ appId: null }, async ({ session, audit }) => {
+            const reset = await deps.resetTokens.consume(hashOpaqueToken(body.token), session);
+            const user = reset && (await deps.users.findById(reset.userId, session));
             if (!user) throw new UnauthorizedError('Invalid or expired reset token');
             const policy = checkPassword(body.password, user.email);
             if (!policy.ok)
               throw new ValidationError('Password does not meet the policy', { reasons: policy.reasons });
-            await deps.users.setPassword(user.id, await hashPassword(body.password), { session });
-            await deps.resetTokens.deleteAllForUser(user.id, { session });
-            const revoked = await deps.sessions.revokeAllForUser(user.id, { session });
-            await deps.audit.record(
-              {
-                appId: null,
-                actor: { type: 'user', id: user.id },
-                entityType: 'user',
-                entityId: user.id,
-                action: 'user.password_reset',
-                after: { sessions_revoked: revoked },
-              },
-              session,
-            );
+            await deps.users.setPassword(user.id, await hashPassword(body.password), session);
+            await deps.resetTokens.deleteAllForUser(user.id, session);
+            const revoked = await deps.sessions.revokeAllForUser(user.id, session);
+            await audit({
+              actor: { type: 'user', id: user.id },
+              entityType: 'user',
+              entityId: user.id,
+              action: 'user.password_reset',
+              after: { sessions_revoked: revoked },
+            });
             return user.id;
           });
           await deps.sessionService.forgetUserSessions(userId);

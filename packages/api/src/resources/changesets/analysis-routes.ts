@@ -6,6 +6,7 @@ import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { revisionFor, semanticDiffOf } from './diff';
 import { changesetParams } from './schemas';
+import { multiLineText } from '../../platform/common-schemas';
 
 const findingSchema = z.object({
   file_path: z.string(),
@@ -78,7 +79,7 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       summary: 'Summary and findings for the current revision (built-in analyzer, model when configured)',
       request: { params: changesetParams },
       responses: { 200: dataResponse(analysisSchema, 'The analysis') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const analysis = await deps.assistant.analyze(context);
@@ -98,10 +99,10 @@ export function analysisRoutes(deps: ChangesetsModuleDependencies) {
       summary: 'Ask a question about the current revision',
       request: {
         params: changesetParams,
-        body: z.strictObject({ message: z.string().trim().min(1).max(4000) }),
+        body: z.strictObject({ message: multiLineText(4000) }),
       },
       responses: { 200: dataResponse(chatAnswerSchema, 'The answer') },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ body, app, item: changeset }) => {
         const { context, revision } = await analysisContext(deps, app, changeset);
         const reply = await deps.assistant.chat(context, body.message);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   ConflictError,
   NotFoundError,
@@ -7,9 +6,9 @@ import {
   type Changeset,
   type ChangesetComment,
 } from '@conman/core';
-import { inTransaction } from '@conman/db';
-import { created, ok } from '../../platform/replies';
-import { dataResponse, defineRoute } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { created, ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import type { ItemSource } from '../../platform/access';
 import { changesetItem } from './access';
 import type { ChangesetsModuleDependencies } from './dependencies';
@@ -44,19 +43,17 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       path: '/apps/:appId/changesets/:changesetId/comments',
       operationId: 'listChangesetComments',
       access: { kind: 'app', capability: 'read_app', item: changesets },
-      summary: 'Comment threads of a changeset, oldest first, each with its replies',
-      request: { params: changesetParams },
-      responses: { 200: dataResponse(z.array(threadSchema), 'The threads') },
+      summary: 'Comment threads of a changeset, oldest first, each with its replies (pages count threads)',
+      request: { params: changesetParams, query: paginationQuery },
+      responses: { 200: pageResponse(threadSchema, 'A page of the threads') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ item: changeset }) => {
+      handler: async ({ query, item: changeset }) => {
         const comments = await deps.comments.list(changeset.id);
-        const threads = comments
-          .filter((comment) => comment.parentId === null)
-          .map((root) => ({
-            ...commentView(root),
-            replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
-          }));
-        return ok(threads);
+        const roots = comments.filter((comment) => comment.parentId === null);
+        return paginatedSlice(roots, query, (root) => ({
+          ...commentView(root),
+          replies: comments.filter((comment) => comment.parentId === root.id).map(commentView),
+        }));
       },
     }),
     defineRoute({
@@ -89,22 +86,21 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
             revision: body.anchor.revision,
           };
         }
-        const comment = await inTransaction(deps.client, async (session) => {
-          const comment = await deps.comments.create(
-            {
-              appId: params.appId,
-              changesetId: changeset.id,
-              authorId: actor.id,
-              parentId: body.parent_id ?? null,
-              body: body.body,
-              anchor,
-            },
-            session,
-          );
-          await deps.audit.record(
-            {
-              appId: params.appId,
-              actor,
+        const comment = await deps.unitOfWork.run(
+          { appId: params.appId, actor },
+          async ({ session, audit }) => {
+            const comment = await deps.comments.create(
+              {
+                appId: params.appId,
+                changesetId: changeset.id,
+                authorId: actor.id,
+                parentId: body.parent_id ?? null,
+                body: body.body,
+                anchor,
+              },
+              session,
+            );
+            await audit({
               entityType: 'changeset_comment',
               entityId: comment.id,
               action: 'changeset.comment.created',
@@ -113,11 +109,10 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
                 parent_id: comment.parentId,
                 anchor: commentView(comment).anchor,
               },
-            },
-            session,
-          );
-          return comment;
-        });
+            });
+            return comment;
+          },
+        );
         return created(commentView(comment));
       },
     }),
@@ -131,23 +126,21 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       responses: { 200: dataResponse(commentSchema, 'The edited comment') },
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
       handler: async ({ params, body, actor, item: { comment } }) => {
-        const edited = await inTransaction(deps.client, async (session) => {
-          const edited = await deps.comments.editBody(comment, body.body, session);
-          if (!edited) throw new ConflictError('The comment changed concurrently; reload and retry');
-          await deps.audit.record(
-            {
-              appId: params.appId,
-              actor,
+        const edited = await deps.unitOfWork.run(
+          { appId: params.appId, actor },
+          async ({ session, audit }) => {
+            const edited = await deps.comments.editBody(comment, body.body, session);
+            if (!edited) throw new ConflictError('The comment changed concurrently; reload and retry');
+            await audit({
               entityType: 'changeset_comment',
               entityId: comment.id,
               action: 'changeset.comment.edited',
               before: { body: comment.body },
               after: { body: edited.body },
-            },
-            session,
-          );
-          return edited;
-        });
+            });
+            return edited;
+          },
+        );
         return ok(commentView(edited));
       },
     }),
@@ -162,23 +155,21 @@ export function commentRoutes(deps: ChangesetsModuleDependencies) {
       errors: ['unauthorized', 'forbidden', 'not_found'],
       handler: async ({ params, body, actor, item: { comment } }) => {
         if (comment.parentId !== null) throw new ValidationError('Resolve the thread, not a reply');
-        const updated = await inTransaction(deps.client, async (session) => {
-          const updated = await deps.comments.setResolved(comment.id, body.resolved, actor.id, session);
-          if (!updated) throw new NotFoundError('Comment not found');
-          await deps.audit.record(
-            {
-              appId: params.appId,
-              actor,
+        const updated = await deps.unitOfWork.run(
+          { appId: params.appId, actor },
+          async ({ session, audit }) => {
+            const updated = await deps.comments.setResolved(comment.id, body.resolved, actor.id, session);
+            if (!updated) throw new NotFoundError('Comment not found');
+            await audit({
               entityType: 'changeset_comment',
               entityId: comment.id,
               action: body.resolved ? 'changeset.comment.resolved' : 'changeset.comment.reopened',
               before: { resolved: comment.resolved },
               after: { resolved: updated.resolved },
-            },
-            session,
-          );
-          return updated;
-        });
+            });
+            return updated;
+          },
+        );
         return ok(commentView(updated));
       },
     }),

@@ -8,10 +8,11 @@ import type {
   ChangesetsRepository,
   JobStore,
   QueueCounters,
-  inTransaction,
+  UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import type { JobProducer } from '@conman/jobs';
+import type { AnalysisRunner } from '../../ai';
 
 /** What changesets need from workspaces (implemented by `WorkspaceService`). */
 export interface ChangesetWorkspaces {
@@ -31,7 +32,7 @@ export interface ChangesetAnalysisAssistant {
 }
 
 export interface ChangesetsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   changesets: ChangesetsRepository;
   revisions: ChangesetRevisionsRepository;
@@ -44,5 +45,7 @@ export interface ChangesetsModuleDependencies {
   audit: AuditLog;
   workspaces: ChangesetWorkspaces;
   assistant: ChangesetAnalysisAssistant;
+  /** Semantic diff off the event loop, within the analysis budget (`api/src/ai/analysis-pool.ts`). */
+  analysis: Pick<AnalysisRunner, 'semanticDiff'>;
   logger: Logger;
 }

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import type { App, Changeset, ChangesetRevision, JobState } from '@conman/core';
+import {
+  distinctApprovals,
+  type App,
+  type Changeset,
+  type ChangesetRevision,
+  type JobState,
+} from '@conman/core';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { changesetDetailSchema, changesetView, reviewView } from './schemas';
 
@@ -32,7 +38,7 @@ export async function changesetDetail(
   ]);
   return {
     ...changesetView(changeset),
-    approvals: approvals.map((approval) => ({
+    approvals: distinctApprovals(approvals).map((approval) => ({
       reviewer_id: approval.reviewerId,
       created_at: approval.createdAt.toISOString(),
     })),

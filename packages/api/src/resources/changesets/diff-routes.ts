@@ -77,7 +77,7 @@ export function diffRoutes(deps: ChangesetsModuleDependencies) {
       responses: {
         200: dataResponse(z.union([rawDiffSchema, semanticDiffSchema]), 'The diff (shape depends on mode)'),
       },
-      errors: ['unauthorized', 'not_found', 'conflict'],
+      errors: ['unauthorized', 'not_found', 'conflict', 'payload_too_large'],
       handler: async ({ query, app, item: changeset }) => {
         const revision = await revisionFor(deps, changeset, query.revision);
         if (query.mode === 'semantic') {

@@ -1,7 +1,6 @@
 import {
   ConflictError,
   NotFoundError,
-  computeSemanticDiff,
   type App,
   type Changeset,
   type ChangesetRevision,
@@ -87,7 +86,7 @@ export async function semanticDiffOf(
   revision: ChangesetRevision,
 ): Promise<{ diff: SemanticDiffResponse; files: SemanticFileChange[] }> {
   const files = await changedFiles(deps, app, revision);
-  const diff = computeSemanticDiff({
+  const diff = await deps.analysis.semanticDiff({
     baseSha: revision.baseSha,
     headSha: revision.headSha,
     files,

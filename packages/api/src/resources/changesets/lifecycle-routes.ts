@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { objectId } from '../../platform/common-schemas';
-import { pageWindow } from '../../platform/pagination';
-import { accepted, created, ok, paginated } from '../../platform/replies';
+import { pageWindow, paginationQuery } from '../../platform/pagination';
+import { accepted, created, ok, paginated, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse } from '../../platform/route';
 import { jobView } from '../jobs/schemas';
 import { bodyWorkspaceItem, changesetItem } from './access';
@@ -125,10 +125,11 @@ export function lifecycleRoutes(deps: ChangesetsModuleDependencies, service: Cha
       operationId: 'listChangesetRevisions',
       access: { kind: 'app', capability: 'read_app', item: changesetItem(deps) },
       summary: 'Every frozen revision of a changeset, oldest first',
-      request: { params: changesetParams },
-      responses: { 200: dataResponse(z.array(revisionSchema), 'The revisions') },
+      request: { params: changesetParams, query: paginationQuery },
+      responses: { 200: pageResponse(revisionSchema, 'A page of the revisions') },
       errors: ['unauthorized', 'not_found'],
-      handler: async ({ item: changeset }) => ok((await deps.revisions.list(changeset.id)).map(revisionView)),
+      handler: async ({ query, item: changeset }) =>
+        paginatedSlice(await deps.revisions.list(changeset.id), query, revisionView),
     }),
   ];
 }

@@ -8,9 +8,9 @@ import {
   type ChangesetReview,
   type ChangesetRevision,
 } from '@conman/core';
-import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
 import { jobSchema } from '../jobs/schemas';
+import { multiLineText, objectId, singleLineText } from '../../platform/common-schemas';
 
 export const changesetParams = z.object({ appId: objectId, changesetId: objectId });
 
@@ -95,23 +95,23 @@ export const listQuery = paginationQuery.extend({
 
 export const createBody = z.strictObject({
   workspace_id: objectId,
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(20_000).default(''),
+  title: singleLineText(200),
+  description: multiLineText(20_000, { allowEmpty: true }).default(''),
 });
 
 export const patchBody = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
-  description: z.string().max(20_000).optional(),
+  title: singleLineText(200).optional(),
+  description: multiLineText(20_000, { allowEmpty: true }).optional(),
 });
 
 export const cloneBody = z.strictObject({
-  title: z.string().trim().min(1).max(200).optional(),
-  description: z.string().max(20_000).optional(),
+  title: singleLineText(200).optional(),
+  description: multiLineText(20_000, { allowEmpty: true }).optional(),
 });
 
 export const reviewBody = z.strictObject({
   action: z.enum(REVIEW_ACTIONS),
-  comment: z.string().trim().min(1).max(20_000).optional(),
+  comment: multiLineText(20_000).optional(),
 });
 
 const iso = (date: Date): string => date.toISOString();
@@ -184,7 +184,7 @@ export const threadSchema = commentSchema
   .extend({ replies: z.array(commentSchema) })
   .meta({ id: 'CommentThread' });
 
-const commentText = z.string().trim().min(1).max(20_000);
+const commentText = multiLineText(20_000);
 
 export const createCommentBody = z.strictObject({
   body: commentText,

@@ -13,12 +13,7 @@ import {
   type ReviewAction,
   type Workspace,
 } from '@conman/core';
-import {
-  inTransaction,
-  isDuplicateKeyError,
-  type ChangesetTransitionFields,
-  type ClientSession,
-} from '@conman/db';
+import { isDuplicateKeyError, type ChangesetTransitionFields, type ScopedAuditRecord } from '@conman/db';
 import type { ChangesetsModuleDependencies } from './dependencies';
 import { gateOf } from './detail';
 import { changesetView } from './schemas';
@@ -50,12 +45,12 @@ export class ChangesetService {
     actor: AuditActor,
     details: { title: string; description: string },
   ): Promise<Changeset> {
-    return inTransaction(this.deps.client, async (session) => {
+    return this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
       const changeset = await this.deps.changesets.create(
         { appId: app.id, workspaceId: workspace.id, authorId: actor.id, ...details },
         session,
       );
-      await this.audit(app, actor, changeset, 'changeset.created', null, changesetView(changeset), session);
+      await audit(changesetEvent(changeset, 'changeset.created', null, changesetView(changeset)));
       return changeset;
     });
   }
@@ -73,7 +68,7 @@ export class ChangesetService {
         action: 'clone',
       });
     }
-    return inTransaction(this.deps.client, async (session) => {
+    return this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
       const clone = await this.deps.changesets.create(
         {
           appId: app.id,
@@ -86,7 +81,7 @@ export class ChangesetService {
         session,
       );
       const before = { cloned_from_id: changeset.id };
-      await this.audit(app, actor, clone, 'changeset.cloned', before, changesetView(clone), session);
+      await audit(changesetEvent(clone, 'changeset.cloned', before, changesetView(clone)));
       return clone;
     });
   }
@@ -104,16 +99,15 @@ export class ChangesetService {
         action: 'edit_details',
       });
     }
-    return inTransaction(this.deps.client, async (session) => {
+    return this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
       const updated = await this.deps.changesets.updateDetails(changeset, details, session);
-      await this.audit(
-        app,
-        actor,
-        changeset,
-        'changeset.updated',
-        { title: changeset.title, description: changeset.description },
-        { title: updated.title, description: updated.description },
-        session,
+      await audit(
+        changesetEvent(
+          changeset,
+          'changeset.updated',
+          { title: changeset.title, description: changeset.description },
+          { title: updated.title, description: updated.description },
+        ),
       );
       return updated;
     });
@@ -153,7 +147,7 @@ export class ChangesetService {
       });
       if (refusal) throw new ForbiddenError(refusal);
     }
-    return inTransaction(this.deps.client, async (session) => {
+    return this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
       // Read inside the transaction: a retried transaction must decide on the state it sees.
       const current = await this.deps.changesets.findById(app.id, changeset.id, session);
       if (!current) throw new NotFoundError('Changeset not found');
@@ -179,14 +173,13 @@ export class ChangesetService {
         session,
       );
       const updated = await this.deps.changesets.moveTo(current, next, {}, session);
-      await this.audit(
-        app,
-        actor,
-        current,
-        `changeset.review.${input.action}`,
-        { state: current.state, revision: current.revision },
-        { state: updated.state, revision: updated.revision, comment: input.comment },
-        session,
+      await audit(
+        changesetEvent(
+          current,
+          `changeset.review.${input.action}`,
+          { state: current.state, revision: current.revision },
+          { state: updated.state, revision: updated.revision, comment: input.comment },
+        ),
       );
       return updated;
     });
@@ -218,7 +211,7 @@ export class ChangesetService {
     }
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await inTransaction(this.deps.client, async (session) => {
+        return await this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
           const current = await this.deps.changesets.findById(app.id, changeset.id, session);
           if (!current) throw new NotFoundError('Changeset not found');
           if (current.revision !== changeset.revision) {
@@ -231,14 +224,13 @@ export class ChangesetService {
             { queuePosition: position },
             session,
           );
-          await this.audit(
-            app,
-            actor,
-            current,
-            'changeset.queued',
-            { state: current.state },
-            { state: queued.state, queue_position: queued.queuePosition },
-            session,
+          await audit(
+            changesetEvent(
+              current,
+              'changeset.queued',
+              { state: current.state },
+              { state: queued.state, queue_position: queued.queuePosition },
+            ),
           );
           return queued;
         });
@@ -263,33 +255,20 @@ export class ChangesetService {
     fields: ChangesetTransitionFields = {},
   ): Promise<Changeset> {
     const next = transitionChangeset(changeset.state, action);
-    return inTransaction(this.deps.client, async (session) => {
+    return this.deps.unitOfWork.run({ appId: app.id, actor }, async ({ session, audit }) => {
       const updated = await this.deps.changesets.moveTo(changeset, next, fields, session);
-      await this.audit(
-        app,
-        actor,
-        changeset,
-        event,
-        { state: changeset.state },
-        { state: updated.state },
-        session,
-      );
+      await audit(changesetEvent(changeset, event, { state: changeset.state }, { state: updated.state }));
       return updated;
     });
   }
+}
 
-  private async audit(
-    app: App,
-    actor: AuditActor,
-    changeset: Changeset,
-    action: string,
-    before: Record<string, unknown> | null,
-    after: Record<string, unknown>,
-    session: ClientSession,
-  ): Promise<void> {
-    await this.deps.audit.record(
-      { appId: app.id, actor, entityType: 'changeset', entityId: changeset.id, action, before, after },
-      session,
-    );
-  }
+/** The audit event of a change to a changeset. */
+function changesetEvent(
+  changeset: Changeset,
+  action: string,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+): ScopedAuditRecord {
+  return { entityType: 'changeset', entityId: changeset.id, action, before, after };
 }

@@ -7,7 +7,6 @@ import {
   type ChangesetState,
   type JobRecord,
 } from '@conman/core';
-import { inTransaction } from '@conman/db';
 import { runGate } from '@conman/jobs';
 import { integrationHead } from '../workspaces/baseline';
 import type { ChangesetsModuleDependencies } from './dependencies';
@@ -49,42 +48,42 @@ export async function freezeRevision(
   },
 ): Promise<Submission> {
   const { app, changeset, action, next, headSha, actor } = input;
+  // A changeset its author reopened as a draft is submitted again: the revision is a resubmission.
+  const reason: ChangesetRevisionReason = action === 'submit' && changeset.revision > 0 ? 'resubmit' : action;
   const baseSha = input.baseSha ?? (await mergeBaseOf(deps, app, headSha));
   const number = changeset.revision + 1;
-  const { updated, revision } = await inTransaction(deps.client, async (session) => {
-    const updated = await deps.changesets.moveTo(
-      changeset,
-      next,
-      { revision: number, headSha, baseSha },
-      session,
-    );
-    const revision = await deps.revisions.create(
-      {
-        appId: app.id,
-        changesetId: changeset.id,
-        number,
-        headSha,
-        baseSha,
-        reason: action,
-        createdBy: actor.id,
-      },
-      session,
-    );
-    await deps.audit.record(
-      {
-        appId: app.id,
-        actor,
+  const { updated, revision } = await deps.unitOfWork.run(
+    { appId: app.id, actor },
+    async ({ session, audit }) => {
+      const updated = await deps.changesets.moveTo(
+        changeset,
+        next,
+        { revision: number, headSha, baseSha },
+        session,
+      );
+      const revision = await deps.revisions.create(
+        {
+          appId: app.id,
+          changesetId: changeset.id,
+          number,
+          headSha,
+          baseSha,
+          reason,
+          createdBy: actor.id,
+        },
+        session,
+      );
+      await audit({
         entityType: 'changeset',
         entityId: changeset.id,
-        action: `changeset.${action === 'new_revision' ? 'revised' : `${action}ted`}`,
+        action: `changeset.${reason === 'new_revision' ? 'revised' : `${reason}ted`}`,
         before: changesetView(changeset),
         after: changesetView(updated),
         gitSha: headSha,
-      },
-      session,
-    );
-    return { updated, revision };
-  });
+      });
+      return { updated, revision };
+    },
+  );
   let job: JobRecord | null = null;
   try {
     job = await runGate(deps.producer, {

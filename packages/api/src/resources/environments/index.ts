@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError, type Environment } from '@conman/core';
-import { inTransaction, type AppsRepository, type AuditLog, type EnvironmentsRepository } from '@conman/db';
+import { type AppsRepository, type AuditLog, type EnvironmentsRepository, type UnitOfWork } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import type { AppListCache } from '../apps/app-list';
 
 export interface EnvironmentsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
@@ -61,12 +62,11 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
         operationId: 'listEnvironments',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'Environments of an app, by position',
-        request: { params: z.object({ appId: objectId }) },
-        responses: { 200: dataResponse(z.array(environmentSchema), 'The environments') },
+        request: { params: z.object({ appId: objectId }), query: paginationQuery },
+        responses: { 200: pageResponse(environmentSchema, 'A page of the environments, by position') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.environments.listForApp(params.appId)).map(environmentView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.environments.listForApp(params.appId), query, environmentView),
       }),
       defineRoute({
         method: 'patch',
@@ -84,68 +84,61 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
           const ids = body.environments.flatMap((env) => (env.id ? [env.id] : []));
           if (new Set(ids).size !== ids.length)
             throw new ValidationError('An environment id is listed twice');
-          const result = await inTransaction(deps.client, async (session) => {
-            const app = await deps.apps.findById(params.appId, { session });
-            if (!app) throw new NotFoundError('App not found');
-            const canonical = app.settings.canonical_env_id;
-            if (canonical !== null && !ids.includes(canonical)) {
-              throw new ConflictError('The environment named by canonical_env_id cannot be removed', {
-                environment_id: canonical,
-              });
-            }
-            // canonical_env_id and the is_canonical flags name the same environment: once it is set,
-            // it moves only through PATCH settings, so a set that flags another one (or none) is refused.
-            const flagged = body.environments.filter((env) => env.is_canonical);
-            if (canonical !== null && (flagged.length !== 1 || flagged[0]?.id !== canonical)) {
-              throw new ConflictError(
-                'The canonical environment must stay flagged is_canonical; change it with PATCH settings canonical_env_id',
-                { environment_id: canonical },
+          const result = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const app = await deps.apps.findById(params.appId, session);
+              if (!app) throw new NotFoundError('App not found');
+              const canonical = app.settings.canonical_env_id;
+              if (canonical !== null && !ids.includes(canonical)) {
+                throw new ConflictError('The environment named by canonical_env_id cannot be removed', {
+                  environment_id: canonical,
+                });
+              }
+              // canonical_env_id and the is_canonical flags name the same environment: once it is set,
+              // it moves only through PATCH settings, so a set that flags another one (or none) is refused.
+              const flagged = body.environments.filter((env) => env.is_canonical);
+              if (canonical !== null && (flagged.length !== 1 || flagged[0]?.id !== canonical)) {
+                throw new ConflictError(
+                  'The canonical environment must stay flagged is_canonical; change it with PATCH settings canonical_env_id',
+                  { environment_id: canonical },
+                );
+              }
+              const before = await deps.environments.listForApp(params.appId, session);
+              const after = await deps.environments.replaceSet(
+                params.appId,
+                body.environments.map((env) => ({
+                  ...(env.id !== undefined && { id: env.id }),
+                  name: env.name,
+                  position: env.position,
+                  isCanonical: env.is_canonical,
+                  runtimeProfileId: env.runtime_profile_id,
+                })),
+                session,
               );
-            }
-            const before = await deps.environments.listForApp(params.appId, session);
-            const after = await deps.environments.replaceSet(
-              params.appId,
-              body.environments.map((env) => ({
-                ...(env.id !== undefined && { id: env.id }),
-                name: env.name,
-                position: env.position,
-                isCanonical: env.is_canonical,
-                runtimeProfileId: env.runtime_profile_id,
-              })),
-              session,
-            );
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+              await audit({
                 entityType: 'environments',
                 entityId: params.appId,
                 action: 'environments.updated',
                 before: before.map(environmentView),
                 after: after.map(environmentView),
-              },
-              session,
-            );
-            const newCanonical = after.find((env) => env.isCanonical)?.id ?? null;
-            if (canonical === null && newCanonical !== null) {
-              // The first environment flagged canonical becomes the app's canonical_env_id.
-              const settings = { ...app.settings, canonical_env_id: newCanonical };
-              await deps.apps.updateSettings(params.appId, settings, { session });
-              await deps.audit.record(
-                {
-                  appId: params.appId,
-                  actor,
+              });
+              const newCanonical = after.find((env) => env.isCanonical)?.id ?? null;
+              if (canonical === null && newCanonical !== null) {
+                // The first environment flagged canonical becomes the app's canonical_env_id.
+                const settings = { ...app.settings, canonical_env_id: newCanonical };
+                await deps.apps.updateSettings(params.appId, settings, session);
+                await audit({
                   entityType: 'app',
                   entityId: params.appId,
                   action: 'app.settings_updated',
                   before: app.settings,
                   after: settings,
-                },
-                session,
-              );
-            }
-            return after;
-          });
+                });
+              }
+              return after;
+            },
+          );
           await deps.appList.forget(params.appId);
           return ok(result.map(environmentView));
         },

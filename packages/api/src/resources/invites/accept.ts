@@ -1,11 +1,4 @@
-import {
-  UnauthorizedError,
-  ValidationError,
-  checkPassword,
-  type AuditActor,
-  type Invite,
-  type User,
-} from '@conman/core';
+import { UnauthorizedError, ValidationError, checkPassword, type Invite, type User } from '@conman/core';
 import {
   hashOpaqueToken,
   hashPassword,
@@ -15,27 +8,43 @@ import {
   type RoleResolver,
 } from '@conman/auth';
 import {
-  inTransaction,
   type AuditLog,
   type InvitesRepository,
   type MembershipsRepository,
   type UsersRepository,
+  type UnitOfWork,
 } from '@conman/db';
 import { ok } from '../../platform/replies';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { acceptInviteBody, acceptedInviteSchema } from './schemas';
 
 export interface AcceptInviteModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   invites: InvitesRepository;
   users: UsersRepository;
   memberships: MembershipsRepository;
   roles: RoleResolver;
   audit: AuditLog;
   rateLimiter: RateLimiter;
-  /** Defaults to 10 attempts per client IP per minute. */
-  limitPerIp?: RateLimitRule;
+  /** Each rule defaults to its `ACCEPT_INVITE_LIMITS` entry. */
+  limits?: Partial<AcceptInviteLimits>;
 }
+
+/**
+ * Attempts per client IP, per invited email (an existing account's password can only be guessed so
+ * often, whatever the token or IP) and per token (counted by its hash, never the token).
+ */
+export interface AcceptInviteLimits {
+  perIp: RateLimitRule;
+  perEmail: RateLimitRule;
+  perToken: RateLimitRule;
+}
+
+export const ACCEPT_INVITE_LIMITS: AcceptInviteLimits = {
+  perIp: { name: 'accept-invite:ip', limit: 10, windowSeconds: 60 },
+  perEmail: { name: 'accept-invite:email', limit: 10, windowSeconds: 900 },
+  perToken: { name: 'accept-invite:token', limit: 10, windowSeconds: 900 },
+};
 
 const INVALID_INVITE = 'Invalid or expired invite';
 
@@ -46,7 +55,7 @@ type Account = { kind: 'existing'; user: User } | { kind: 'new'; name: string; p
  * checks its password) and the membership, all in one transaction — a failure leaves the invite usable.
  */
 export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiModule {
-  const limit = deps.limitPerIp ?? { name: 'accept-invite:ip', limit: 10, windowSeconds: 60 };
+  const limits: AcceptInviteLimits = { ...ACCEPT_INVITE_LIMITS, ...deps.limits };
 
   const accountFor = async (
     invite: Invite,
@@ -79,32 +88,35 @@ export function acceptInviteModule(deps: AcceptInviteModuleDependencies): ApiMod
         responses: { 200: dataResponse(acceptedInviteSchema, 'The membership created') },
         errors: ['unauthorized', 'conflict', 'rate_limited'],
         handler: async ({ body, request }) => {
-          await deps.rateLimiter.consume([{ rule: limit, subject: request.ip ?? 'unknown' }]);
-          const result = await inTransaction(deps.client, async (session) => {
-            const invite = await deps.invites.consume(hashOpaqueToken(body.token), { session });
+          const tokenHash = hashOpaqueToken(body.token);
+          await deps.rateLimiter.consume([
+            { rule: limits.perIp, subject: request.ip ?? 'unknown' },
+            { rule: limits.perToken, subject: tokenHash },
+          ]);
+          const result = await deps.unitOfWork.run({}, async ({ session, audit }) => {
+            const invite = await deps.invites.consume(tokenHash, session);
             if (!invite) throw new UnauthorizedError(INVALID_INVITE);
-            const existing = await deps.users.findByEmail(invite.email, { session });
+            // The email is known once the token matched; a 429 here aborts the transaction, so the
+            // invite stays usable.
+            await deps.rateLimiter.consume([{ rule: limits.perEmail, subject: invite.email }]);
+            const existing = await deps.users.findByEmail(invite.email, session);
             const account = await accountFor(invite, existing, body);
             const user =
               account.kind === 'existing'
                 ? account.user
                 : await deps.users.create(
                     { email: invite.email, name: account.name, passwordHash: account.passwordHash },
-                    { session },
+                    session,
                   );
-            const membership = await deps.memberships.add(invite.appId, user.id, invite.role, { session });
-            const actor: AuditActor = { type: 'user', id: user.id };
-            await deps.audit.record(
-              {
-                appId: invite.appId,
-                actor,
-                entityType: 'invite',
-                entityId: invite.id,
-                action: 'invite.accepted',
-                after: { user_id: user.id, role: invite.role, account_created: account.kind === 'new' },
-              },
-              session,
-            );
+            const membership = await deps.memberships.add(invite.appId, user.id, invite.role, session);
+            await audit({
+              appId: invite.appId,
+              actor: { type: 'user', id: user.id },
+              entityType: 'invite',
+              entityId: invite.id,
+              action: 'invite.accepted',
+              after: { user_id: user.id, role: invite.role, account_created: account.kind === 'new' },
+            });
             return { user, membership, accountCreated: account.kind === 'new' };
           });
           await deps.roles.invalidate(result.membership.appId, result.user.id);

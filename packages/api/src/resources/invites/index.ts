@@ -1,24 +1,26 @@
 import { z } from 'zod';
-import { INVITE_TTL_MS, NotFoundError, type Invite, type Role } from '@conman/core';
+import { DEFAULT_INVITE_EXPIRY_DAYS, NotFoundError, inviteTtlMs, type Invite, type Role } from '@conman/core';
 import { issueOpaqueToken } from '@conman/auth';
 import {
-  inTransaction,
   type AppsRepository,
   type AuditLog,
   type InvitesRepository,
   type MailOutbox,
+  type UnitOfWork,
 } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
-import { created, noContent, ok, paginated } from '../../platform/replies';
+import { created, noContent, ok, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { requireApp } from '../apps/require-app';
 import { inviteMail } from './invite-mail';
 import { createInviteBody, inviteSchema, inviteView } from './schemas';
 
 export interface InvitesModuleDependencies {
-  /** For `inTransaction`: the invite, its email and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
+  /** CONMAN_INVITE_EXPIRY_DAYS: how long a (re)sent invite stays valid; 7 when absent. */
+  expiryDays?: number;
   apps: AppsRepository;
   invites: InvitesRepository;
   outbox: MailOutbox;
@@ -32,9 +34,11 @@ const inviteParams = z.object({ appId: objectId, inviteId: objectId });
 
 /** Invites of an app (app_admin): create, list, resend (new token, old one dead), revoke. */
 export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
+  const expiryDays = deps.expiryDays ?? DEFAULT_INVITE_EXPIRY_DAYS;
+  const newExpiry = () => new Date(Date.now() + inviteTtlMs(expiryDays));
   const mailFor = async (appId: string, email: string, role: Role, token: string) => {
     const app = await requireApp(deps.apps, appId);
-    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token });
+    return inviteMail({ to: email, appName: app.name, role, publicUrl: deps.publicUrl, token, expiryDays });
   };
   const auditedInvite = (invite: Invite) => ({
     email: invite.email,
@@ -58,32 +62,30 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         handler: async ({ params, body, actor }) => {
           const { token, hash } = issueOpaqueToken();
           const mail = await mailFor(params.appId, body.email, body.role, token);
-          const invite = await inTransaction(deps.client, async (session) => {
-            const createdInvite = await deps.invites.create(
-              {
-                appId: params.appId,
-                email: body.email,
-                role: body.role,
-                tokenHash: hash,
-                invitedBy: actor.id,
-                expiresAt: new Date(Date.now() + INVITE_TTL_MS),
-              },
-              { session },
-            );
-            await deps.outbox.enqueue(mail, { session });
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const invite = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const createdInvite = await deps.invites.create(
+                {
+                  appId: params.appId,
+                  email: body.email,
+                  role: body.role,
+                  tokenHash: hash,
+                  invitedBy: actor.id,
+                  expiresAt: newExpiry(),
+                },
+                session,
+              );
+              await deps.outbox.enqueue(mail, session);
+              await audit({
                 entityType: 'invite',
                 entityId: createdInvite.id,
                 action: 'invite.created',
                 after: auditedInvite(createdInvite),
-              },
-              session,
-            );
-            return createdInvite;
-          });
+              });
+              return createdInvite;
+            },
+          );
           return created(inviteView(invite));
         },
       }),
@@ -96,15 +98,8 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         request: { params: appParams, query: paginationQuery },
         responses: { 200: pageResponse(inviteSchema, 'A page of pending invites') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
-        handler: async ({ params, query }) => {
-          const invites = await deps.invites.listForApp(params.appId);
-          const window = invites.slice((query.page - 1) * query.limit, query.page * query.limit);
-          return paginated(window.map(inviteView), {
-            page: query.page,
-            limit: query.limit,
-            total: invites.length,
-          });
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.invites.listForApp(params.appId), query, inviteView),
       }),
       defineRoute({
         method: 'post',
@@ -117,33 +112,29 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
           const { token, hash } = issueOpaqueToken();
-          const invite = await inTransaction(deps.client, async (session) => {
-            const before = await deps.invites.findInApp(params.appId, params.inviteId, { session });
-            const after = await deps.invites.replaceToken(
-              params.appId,
-              params.inviteId,
-              hash,
-              new Date(Date.now() + INVITE_TTL_MS),
-              { session },
-            );
-            if (!before || !after) throw new NotFoundError('Invite not found');
-            await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), {
-              session,
-            });
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const invite = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const before = await deps.invites.findInApp(params.appId, params.inviteId, session);
+              const after = await deps.invites.replaceToken(
+                params.appId,
+                params.inviteId,
+                hash,
+                newExpiry(),
+                session,
+              );
+              if (!before || !after) throw new NotFoundError('Invite not found');
+              await deps.outbox.enqueue(await mailFor(params.appId, after.email, after.role, token), session);
+              await audit({
                 entityType: 'invite',
                 entityId: after.id,
                 action: 'invite.resent',
                 before: auditedInvite(before),
                 after: auditedInvite(after),
-              },
-              session,
-            );
-            return after;
-          });
+              });
+              return after;
+            },
+          );
           return ok(inviteView(invite));
         },
       }),
@@ -157,20 +148,15 @@ export function invitesModule(deps: InvitesModuleDependencies): ApiModule {
         responses: { 204: emptyResponse('The invite is deleted') },
         errors: ['unauthorized', 'forbidden', 'not_found'],
         handler: async ({ params, actor }) => {
-          await inTransaction(deps.client, async (session) => {
-            const revoked = await deps.invites.revoke(params.appId, params.inviteId, { session });
+          await deps.unitOfWork.run({ appId: params.appId, actor }, async ({ session, audit }) => {
+            const revoked = await deps.invites.revoke(params.appId, params.inviteId, session);
             if (!revoked) throw new NotFoundError('Invite not found');
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
-                entityType: 'invite',
-                entityId: revoked.id,
-                action: 'invite.revoked',
-                before: auditedInvite(revoked),
-              },
-              session,
-            );
+            await audit({
+              entityType: 'invite',
+              entityId: revoked.id,
+              action: 'invite.revoked',
+              before: auditedInvite(revoked),
+            });
           });
           return noContent();
         },

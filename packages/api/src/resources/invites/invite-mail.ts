@@ -7,6 +7,7 @@ export function inviteMail(input: {
   role: string;
   publicUrl: string;
   token: string;
+  expiryDays: number;
 }): MailContent {
   const link = `${input.publicUrl}/accept-invite?token=${encodeURIComponent(input.token)}`;
   return {
@@ -17,7 +18,7 @@ export function inviteMail(input: {
       '',
       `Accept the invitation: ${link}`,
       '',
-      'The link is valid for 7 days and works once.',
+      `The link is valid for ${input.expiryDays} ${input.expiryDays === 1 ? 'day' : 'days'} and works once.`,
     ].join('\n'),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES, type Invite } from '@conman/core';
+import { singleLineText } from '../../platform/common-schemas';
 
 export const inviteSchema = z
   .object({
@@ -29,7 +30,7 @@ export const createInviteBody = z.strictObject({ email: z.email().max(254), role
 
 export const acceptInviteBody = z.strictObject({
   token: z.string().min(16).max(200),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: singleLineText(200).optional(),
   password: z.string().min(1).max(1024),
 });
 

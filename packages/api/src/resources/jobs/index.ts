@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError, type AuditActor, type JobRecord } from '@conman/core';
 import {
-  inTransaction,
   type AppsRepository,
   type AuditLog,
   type JobLogStore,
   type JobStore,
+  type UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
 import { GATE_JOB_TYPES, runGate, type GateName, type JobProducer } from '@conman/jobs';
@@ -25,7 +25,7 @@ import {
 } from './schemas';
 
 export interface JobsModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   apps: AppsRepository;
   jobs: JobStore;
   jobLogs: JobLogStore;
@@ -68,19 +68,14 @@ async function auditJob(
   job: JobRecord,
   before: JobRecord | null,
 ): Promise<void> {
-  await inTransaction(deps.client, (session) =>
-    deps.audit.record(
-      {
-        appId,
-        actor,
-        entityType: 'job',
-        entityId: job.id,
-        action,
-        before: before ? { state: before.state } : null,
-        after: { state: job.state, type: job.type, payload: job.payload },
-      },
-      session,
-    ),
+  await deps.unitOfWork.run({ appId, actor }, (tx) =>
+    tx.audit({
+      entityType: 'job',
+      entityId: job.id,
+      action,
+      before: before ? { state: before.state } : null,
+      after: { state: job.state, type: job.type, payload: job.payload },
+    }),
   );
 }
 

@@ -1,17 +1,19 @@
-import { inTransaction, type AuditLog, type NotificationPreferencesRepository } from '@conman/db';
+import { ValidationError } from '@conman/core';
+import { type AuditLog, type NotificationPreferencesRepository, type UnitOfWork } from '@conman/db';
 import type { RoleResolver } from '@conman/auth';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { ok } from '../../platform/replies';
 import {
   notificationPreferencesBody,
   notificationPreferencesSchema,
+  preferencesView,
   profileSchema,
   userView,
 } from '../auth/schemas';
 
 export interface MeModuleDependencies {
-  /** For `inTransaction`: the change and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   /** The user's memberships, from the short-lived cache every membership change invalidates. */
   roles: Pick<RoleResolver, 'membershipsOf'>;
   preferences: NotificationPreferencesRepository;
@@ -48,42 +50,40 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         path: '/me/notification-preferences',
         operationId: 'getNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Whether the signed-in user receives notification emails',
+        summary: 'Whether the signed-in user receives notification emails, and their commit mode',
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller: { user } }) => {
-          const preferences = await deps.preferences.get(user.id);
-          return ok({ email_enabled: preferences.emailEnabled });
-        },
+        handler: async ({ caller: { user } }) => ok(preferencesView(await deps.preferences.get(user.id))),
       }),
       defineRoute({
         method: 'patch',
         path: '/me/notification-preferences',
         operationId: 'updateNotificationPreferences',
         access: { kind: 'user' },
-        summary: 'Turn notification emails on or off',
+        summary: 'Turn notification emails on or off; choose a commit mode (null: the app default)',
         request: { body: notificationPreferencesBody },
         responses: { 200: dataResponse(notificationPreferencesSchema, 'The updated preferences') },
         errors: ['unauthorized', 'forbidden'],
-        handler: async ({ caller: { user }, body }) => {
-          const updated = await inTransaction(deps.client, async (session) => {
-            const before = await deps.preferences.get(user.id, { session });
-            const after = await deps.preferences.set(user.id, body.email_enabled, { session });
-            await deps.audit.record(
-              {
-                appId: null,
-                actor: { type: 'user', id: user.id },
-                entityType: 'notification_preferences',
-                entityId: user.id,
-                action: 'notification_preferences.updated',
-                before: { email_enabled: before.emailEnabled },
-                after: { email_enabled: after.emailEnabled },
-              },
-              session,
-            );
+        handler: async ({ caller: { user }, actor, body }) => {
+          if (body.email_enabled === undefined && body.commit_mode === undefined)
+            throw new ValidationError('Send email_enabled or commit_mode');
+          const changes = {
+            ...(body.email_enabled !== undefined && { emailEnabled: body.email_enabled }),
+            ...(body.commit_mode !== undefined && { commitMode: body.commit_mode }),
+          };
+          const updated = await deps.unitOfWork.run({ appId: null, actor }, async ({ session, audit }) => {
+            const before = await deps.preferences.get(user.id, session);
+            const after = await deps.preferences.set(user.id, changes, session);
+            await audit({
+              entityType: 'notification_preferences',
+              entityId: user.id,
+              action: 'notification_preferences.updated',
+              before: preferencesView(before),
+              after: preferencesView(after),
+            });
             return after;
           });
-          return ok({ email_enabled: updated.emailEnabled });
+          return ok(preferencesView(updated));
         },
       }),
     ],

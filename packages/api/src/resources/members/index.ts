@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { NotFoundError, ROLES, type AppMembership, type User } from '@conman/core';
 import type { RoleResolver } from '@conman/auth';
-import { inTransaction, type AuditLog, type MembershipsRepository, type UsersRepository } from '@conman/db';
+import { type AuditLog, type MembershipsRepository, type UsersRepository, type UnitOfWork } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
 import { dataResponse, defineRoute, emptyResponse, pageResponse, type ApiModule } from '../../platform/route';
 import { noContent, ok, paginated } from '../../platform/replies';
 import { paginationQuery } from '../../platform/pagination';
 
 export interface MembersModuleDependencies {
-  /** For `inTransaction`: the change and its audit event commit together. */
-  client: Parameters<typeof inTransaction>[0];
+  /** Writes each change with its audit events in one transaction. */
+  unitOfWork: UnitOfWork;
   roles: RoleResolver;
   memberships: MembershipsRepository;
   users: UsersRepository;
@@ -85,24 +85,17 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         responses: { 200: dataResponse(memberSchema, 'The member with the new role') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
         handler: async ({ params, body, actor }) => {
-          await inTransaction(deps.client, async (session) => {
-            const before = await deps.memberships.find(params.appId, params.userId, { session });
-            const after = await deps.memberships.changeRole(params.appId, params.userId, body.role, {
-              session,
-            });
+          await deps.unitOfWork.run({ appId: params.appId, actor }, async ({ session, audit }) => {
+            const before = await deps.memberships.find(params.appId, params.userId, session);
+            const after = await deps.memberships.changeRole(params.appId, params.userId, body.role, session);
             if (!before || !after) throw new NotFoundError('Member not found');
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
-                entityType: 'membership',
-                entityId: after.id,
-                action: 'membership.role_changed',
-                before: { user_id: before.userId, role: before.role },
-                after: { user_id: after.userId, role: after.role },
-              },
-              session,
-            );
+            await audit({
+              entityType: 'membership',
+              entityId: after.id,
+              action: 'membership.role_changed',
+              before: { user_id: before.userId, role: before.role },
+              after: { user_id: after.userId, role: after.role },
+            });
           });
           await deps.roles.invalidate(params.appId, params.userId);
           return ok(await memberView(params.appId, params.userId));
@@ -118,20 +111,15 @@ export function membersModule(deps: MembersModuleDependencies): ApiModule {
         responses: { 204: emptyResponse('The member is removed') },
         errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
         handler: async ({ params, actor }) => {
-          await inTransaction(deps.client, async (session) => {
-            const removed = await deps.memberships.remove(params.appId, params.userId, { session });
+          await deps.unitOfWork.run({ appId: params.appId, actor }, async ({ session, audit }) => {
+            const removed = await deps.memberships.remove(params.appId, params.userId, session);
             if (!removed) throw new NotFoundError('Member not found');
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
-                entityType: 'membership',
-                entityId: removed.id,
-                action: 'membership.removed',
-                before: { user_id: removed.userId, role: removed.role },
-              },
-              session,
-            );
+            await audit({
+              entityType: 'membership',
+              entityId: removed.id,
+              action: 'membership.removed',
+              before: { user_id: removed.userId, role: removed.role },
+            });
           });
           await deps.roles.invalidate(params.appId, params.userId);
           return noContent();

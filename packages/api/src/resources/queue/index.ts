@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '@conman/core';
-import { inTransaction } from '@conman/db';
+import { type UnitOfWork } from '@conman/db';
 import type { AuditLog, ChangesetsRepository, QueueCounters } from '@conman/db';
 import { objectId } from '../../platform/common-schemas';
-import { ok } from '../../platform/replies';
-import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
+import { paginationQuery } from '../../platform/pagination';
+import { ok, paginatedSlice } from '../../platform/replies';
+import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
 import { changesetSchema, changesetView } from '../changesets/schemas';
 
 export interface QueueModuleDependencies {
-  client: Parameters<typeof inTransaction>[0];
+  unitOfWork: UnitOfWork;
   changesets: ChangesetsRepository;
   queueCounters: QueueCounters;
   audit: AuditLog;
@@ -28,12 +29,11 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         operationId: 'getQueue',
         access: { kind: 'app', capability: 'read_app' },
         summary: 'The queued changesets by position',
-        request: { params: appParams },
-        responses: { 200: dataResponse(z.array(changesetSchema), 'The queue, first position first') },
+        request: { params: appParams, query: paginationQuery },
+        responses: { 200: pageResponse(changesetSchema, 'A page of the queue, first position first') },
         errors: ['unauthorized', 'not_found'],
-        handler: async ({ params }) => {
-          return ok((await deps.changesets.listQueued(params.appId)).map(changesetView));
-        },
+        handler: async ({ params, query }) =>
+          paginatedSlice(await deps.changesets.listQueued(params.appId), query, changesetView),
       }),
       defineRoute({
         method: 'post',
@@ -50,31 +50,29 @@ export function queueModule(deps: QueueModuleDependencies): ApiModule {
         handler: async ({ params, body, actor }) => {
           const ids = body.changeset_ids;
           if (new Set(ids).size !== ids.length) throw new ValidationError('A changeset id is listed twice');
-          const queue = await inTransaction(deps.client, async (session) => {
-            const before = await deps.changesets.listQueued(params.appId, session);
-            const current = new Set(before.map((changeset) => changeset.id));
-            if (ids.length !== current.size || ids.some((id) => !current.has(id))) {
-              throw new ConflictError('changeset_ids must list exactly the changesets in the queue', {
-                queue: before.map((changeset) => changeset.id),
-              });
-            }
-            await deps.changesets.renumberQueue(params.appId, ids, session);
-            await deps.queueCounters.reset(params.appId, ids.length, session);
-            const after = await deps.changesets.listQueued(params.appId, session);
-            await deps.audit.record(
-              {
-                appId: params.appId,
-                actor,
+          const queue = await deps.unitOfWork.run(
+            { appId: params.appId, actor },
+            async ({ session, audit }) => {
+              const before = await deps.changesets.listQueued(params.appId, session);
+              const current = new Set(before.map((changeset) => changeset.id));
+              if (ids.length !== current.size || ids.some((id) => !current.has(id))) {
+                throw new ConflictError('changeset_ids must list exactly the changesets in the queue', {
+                  queue: before.map((changeset) => changeset.id),
+                });
+              }
+              await deps.changesets.renumberQueue(params.appId, ids, session);
+              await deps.queueCounters.reset(params.appId, ids.length, session);
+              const after = await deps.changesets.listQueued(params.appId, session);
+              await audit({
                 entityType: 'queue',
                 entityId: params.appId,
                 action: 'queue.reordered',
                 before: before.map((changeset) => changeset.id),
                 after: after.map((changeset) => changeset.id),
-              },
-              session,
-            );
-            return after;
-          });
+              });
+              return after;
+            },
+          );
           return ok(queue.map(changesetView));
         },
       }),

@@ -3,11 +3,14 @@ import type { Caller } from '@conman/auth';
 import type { AppsRepository } from '@conman/db';
 import type { ItemSource } from '../../platform/access';
 import { actorOf } from '../auth/caller';
+import type { CommitModePreferences } from './commit-mode';
 import { serviceAccountSignature, type WorkspaceActor, type WorkspaceService } from './service';
 
 export interface WorkspacesModuleDependencies {
   apps: AppsRepository;
   service: WorkspaceService;
+  /** Users' commit mode preferences, for the mode in force on a workspace. */
+  preferences: CommitModePreferences;
 }
 
 /** The owner identity and commit signature of a caller (users, or API keys acting as service accounts). */

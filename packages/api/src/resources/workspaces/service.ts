@@ -13,24 +13,23 @@ import {
   type CommitSha,
   type FileChange,
   type GitSignature,
+  type RefUpdate,
   type Workspace,
 } from '@conman/core';
 import {
-  inTransaction,
+  type UnitOfWork,
   type AppsRepository,
-  type AuditLog,
   type AuditRecord,
   type UsersRepository,
   type WorkspaceUpdate,
   type WorkspacesRepository,
   type ClientSession,
+  type RefMoveTransaction,
 } from '@conman/db';
 import { GitNotFoundError, MergeConflictError, RefConflictError, type GitAdapter } from '@conman/git';
 import { NO_DEPLOYMENTS, integrationHead, resolveBaseline, type CanonicalReleaseSource } from './baseline';
 import { KeyedLock } from './keyed-lock';
 import { squashOnto } from './working-state';
-
-type DbClient = Parameters<typeof inTransaction>[0];
 
 /** What changesets need to hear from workspaces (docs/changesets.md "Revisions"). */
 export interface WorkspaceListeners {
@@ -50,11 +49,10 @@ export interface WorkspaceActor {
 }
 
 export interface WorkspaceServiceDependencies {
-  client: DbClient;
+  unitOfWork: UnitOfWork;
   git: GitAdapter;
   workspaces: WorkspacesRepository;
   users: UsersRepository;
-  audit: AuditLog;
   apps: AppsRepository;
   releases?: CanonicalReleaseSource;
   /** Read at each event: the listeners (changesets) are built after the workspace service. */
@@ -276,25 +274,26 @@ export class WorkspaceService {
     const clash = Symbol('clash');
     let workspace: Workspace;
     try {
-      workspace = await inTransaction(this.deps.client, async (session) => {
-        const result = await this.deps.workspaces.create(
-          {
-            appId: app.id,
-            ownerId: actor.ownerId,
-            title: input.title,
-            isDefault: input.isDefault,
-            branch: input.branch,
-            baseRefType: input.baseline.refType,
-            baseRefValue: input.baseline.refValue,
-            baseSha: input.baseline.sha,
-          },
-          { session },
-        );
-        // A duplicate key aborts the transaction: leave it and decide outside.
-        if ('clash' in result) throw clash;
-        await this.deps.audit.record(
-          {
-            ...this.auditBase(app, actor.audit, result.id, 'workspace.created'),
+      workspace = await this.deps.unitOfWork.run(
+        { appId: app.id, actor: actor.audit },
+        async ({ session, audit }) => {
+          const result = await this.deps.workspaces.create(
+            {
+              appId: app.id,
+              ownerId: actor.ownerId,
+              title: input.title,
+              isDefault: input.isDefault,
+              branch: input.branch,
+              baseRefType: input.baseline.refType,
+              baseRefValue: input.baseline.refValue,
+              baseSha: input.baseline.sha,
+            },
+            session,
+          );
+          // A duplicate key aborts the transaction: leave it and decide outside.
+          if ('clash' in result) throw clash;
+          await audit({
+            ...this.auditEntity(result.id, 'workspace.created'),
             after: {
               title: result.title,
               branch: result.branch,
@@ -302,11 +301,10 @@ export class WorkspaceService {
               base_sha: result.baseSha,
             },
             gitSha: result.baseSha,
-          },
-          session,
-        );
-        return result;
-      });
+          });
+          return result;
+        },
+      );
     } catch (error) {
       if (error === clash) return null;
       throw error;
@@ -320,19 +318,19 @@ export class WorkspaceService {
     actor: WorkspaceActor,
     changes: { title?: string; commitMode?: CommitMode | null },
   ): Promise<Workspace> {
-    const updated = await inTransaction(this.deps.client, async (session) => {
-      const result = await this.deps.workspaces.update(workspace.id, changes, { session });
-      if (!result) throw new NotFoundError('Workspace not found');
-      await this.deps.audit.record(
-        {
-          ...this.auditBase(app, actor.audit, workspace.id, 'workspace.updated'),
+    const updated = await this.deps.unitOfWork.run(
+      { appId: app.id, actor: actor.audit },
+      async ({ session, audit }) => {
+        const result = await this.deps.workspaces.update(workspace.id, changes, session);
+        if (!result) throw new NotFoundError('Workspace not found');
+        await audit({
+          ...this.auditEntity(workspace.id, 'workspace.updated'),
           before: { title: workspace.title, commit_mode: workspace.commitMode },
           after: { title: result.title, commit_mode: result.commitMode },
-        },
-        session,
-      );
-      return result;
-    });
+        });
+        return result;
+      },
+    );
     return withRefs(updated, await this.refs(app.repoPath, updated));
   }
 
@@ -356,16 +354,25 @@ export class WorkspaceService {
         if (request.expectedWorkingSha !== undefined && request.expectedWorkingSha !== working)
           throw staleWorkingState(request.expectedWorkingSha, working);
         await request.precheck?.(state.autosave);
+        const commit = await this.deps.git.commitFiles(app.repoPath, {
+          parent: state.autosave,
+          changes: request.changes,
+          message: `autosave: ${request.action} ${request.paths.join(' -> ')}`,
+          author: actor.signature,
+        });
+        const after: RefState = { head: state.head, autosave: commit };
         try {
-          const commit = await this.deps.git.commitToBranch(app.repoPath, {
-            ref: autosaveRef(workspace.id),
-            expectedOldSha: state.autosave,
-            parent: state.autosave,
-            changes: request.changes,
-            message: `autosave: ${request.action} ${request.paths.join(' -> ')}`,
-            author: actor.signature,
+          const autosave = { ref: autosaveRef(workspace.id), newSha: commit, expectedOldSha: state.autosave };
+          await this.journaledMove(app, actor.audit, [autosave], async (tx) => {
+            await this.addEditor(workspace, actor.audit, tx.session);
+            await tx.audit({
+              ...this.auditEntity(workspace.id, EDIT_ACTIONS[request.action]),
+              before: { working_sha: workingOf(state) },
+              after: { working_sha: workingOf(after), paths: request.paths },
+              gitSha: commit,
+            });
           });
-          return { before: state, after: { head: state.head, autosave: commit } };
+          return after;
         } catch (error) {
           if (!(error instanceof RefConflictError)) throw error;
           if (request.expectedWorkingSha !== undefined) {
@@ -379,20 +386,8 @@ export class WorkspaceService {
       }
       throw new ConflictError('The workspace kept changing concurrently; retry the edit');
     });
-    await inTransaction(this.deps.client, async (session) => {
-      await this.addEditor(workspace, actor.audit, session);
-      await this.deps.audit.record(
-        {
-          ...this.auditBase(app, actor.audit, workspace.id, EDIT_ACTIONS[request.action]),
-          before: { working_sha: workingOf(result.before) },
-          after: { working_sha: workingOf(result.after), paths: request.paths },
-          gitSha: result.after.autosave,
-        },
-        session,
-      );
-    });
     await this.deps.listeners?.().edited(app, workspace, actor.audit);
-    return { workspace: withRefs(workspace, result.after), commit: result.after.autosave };
+    return { workspace: withRefs(workspace, result), commit: result.autosave };
   }
 
   /** Renames a file: 404 when `from` is missing, 409 when `to` exists (checked on the state edited). */
@@ -452,25 +447,21 @@ export class WorkspaceService {
               message,
               author,
             });
-      await this.moveRefs(app, workspace, state, { head: newHead, autosave: newHead });
+      const after: RefState = { head: newHead, autosave: newHead };
+      await this.moveRefs(app, workspace, actor, state, after, async (tx) => {
+        await this.updateRecord(workspace, { headSha: newHead, workingSha: null }, tx);
+        await this.addEditor(workspace, actor, tx.session);
+        await tx.audit({
+          ...this.auditEntity(workspace.id, 'workspace.committed'),
+          before: { head_sha: state.head, working_sha: state.autosave },
+          after: { head_sha: newHead, working_sha: null, message },
+          gitSha: newHead,
+        });
+      });
       return { before: state, head: newHead };
     });
     if (moved === null) return { headSha: (await this.refs(app.repoPath, workspace)).head, committed: false };
-    const committed = moved.head !== moved.before.head;
-    await inTransaction(this.deps.client, async (session) => {
-      await this.deps.workspaces.update(workspace.id, { headSha: moved.head, workingSha: null }, { session });
-      await this.addEditor(workspace, actor, session);
-      await this.deps.audit.record(
-        {
-          ...this.auditBase(app, actor, workspace.id, 'workspace.committed'),
-          before: { head_sha: moved.before.head, working_sha: moved.before.autosave },
-          after: { head_sha: moved.head, working_sha: null, message },
-          gitSha: moved.head,
-        },
-        session,
-      );
-    });
-    return { headSha: moved.head, committed };
+    return { headSha: moved.head, committed: moved.head !== moved.before.head };
   }
 
   /** POST .../checkpoints: commits the working state and tells the listener the head moved. */
@@ -498,22 +489,12 @@ export class WorkspaceService {
    */
   async reset(app: App, workspace: Workspace, actor: WorkspaceActor): Promise<Workspace> {
     const baseline = await resolveBaseline(this.deps.git, app, this.releases);
-    const before = await this.lock.run(workspace.id, async () => {
-      const state = await this.refs(app.repoPath, workspace);
-      await this.moveRefs(app, workspace, state, { head: baseline.sha, autosave: baseline.sha });
-      return state;
-    });
     const base = { baseRefType: baseline.refType, baseRefValue: baseline.refValue, baseSha: baseline.sha };
-    return this.persistMove(
-      app,
-      workspace,
-      actor.audit,
-      'workspace.reset',
-      before,
-      baseline.sha,
-      baseline.sha,
-      base,
-    );
+    return this.lock.run(workspace.id, async () => {
+      const state = await this.refs(app.repoPath, workspace);
+      const after: RefState = { head: baseline.sha, autosave: baseline.sha };
+      return this.persistMove(app, workspace, actor.audit, 'workspace.reset', state, after, base);
+    });
   }
 
   /**
@@ -530,20 +511,23 @@ export class WorkspaceService {
       const integration = await integrationHead(this.deps.git, app);
       const state = await this.refs(app.repoPath, workspace);
       if (await this.deps.git.isAncestor(app.repoPath, integration, state.head))
-        return {
-          strategy: 'up_to_date' as const,
-          integration,
-          state,
-          head: state.head,
-          autosave: state.autosave,
-        };
+        return { strategy: 'up_to_date' as const, updated: withRefs(workspace, state) };
       const conflicts = new Set<string>();
       for (const strategy of ['rebase', 'merge'] as const) {
         try {
           const head = await this.replayBranch(app, state.head, integration, strategy, actor.signature);
           const autosave = await this.carryWorkingState(app, state, head, actor.signature);
-          await this.moveRefs(app, workspace, state, { head, autosave });
-          return { strategy, integration, state, head, autosave };
+          const updated = await this.persistMove(
+            app,
+            workspace,
+            actor.audit,
+            'workspace.synced',
+            state,
+            { head, autosave },
+            { baseRefType: 'integration_head', baseRefValue: app.integrationBranch, baseSha: integration },
+            { strategy },
+          );
+          return { strategy, updated };
         } catch (error) {
           if (!(error instanceof MergeConflictError)) throw error;
           error.conflictingPaths.forEach((path) => conflicts.add(path));
@@ -553,21 +537,9 @@ export class WorkspaceService {
         conflicting_paths: [...conflicts].sort(),
       });
     });
-    if (outcome.strategy === 'up_to_date')
-      return { workspace: withRefs(workspace, outcome.state), strategy: outcome.strategy };
-    const updated = await this.persistMove(
-      app,
-      workspace,
-      actor.audit,
-      'workspace.synced',
-      outcome.state,
-      outcome.head,
-      outcome.autosave,
-      { baseRefType: 'integration_head', baseRefValue: app.integrationBranch, baseSha: outcome.integration },
-      { strategy: outcome.strategy },
-    );
-    await this.deps.listeners?.().headMoved(updated, updated.headSha);
-    return { workspace: updated, strategy: outcome.strategy };
+    const { strategy, updated } = outcome;
+    if (strategy !== 'up_to_date') await this.deps.listeners?.().headMoved(updated, updated.headSha);
+    return { workspace: updated, strategy };
   }
 
   private async replayBranch(
@@ -604,13 +576,49 @@ export class WorkspaceService {
     return this.deps.git.cherryPick(app.repoPath, { commit: squashed, onto: newHead, committer: signature });
   }
 
+  /**
+   * Moves refs by CAS as a unit of work whose audit events are written ahead of the move
+   * (docs/audit.md): `write` runs in the transaction of the pending events. A lost CAS rejects with
+   * `RefConflictError` and the events are aborted.
+   */
+  private journaledMove<T>(
+    app: App,
+    actor: AuditActor,
+    updates: (RefUpdate & { newSha: CommitSha })[],
+    write: (tx: RefMoveTransaction) => Promise<T>,
+  ): Promise<T> {
+    const plan = {
+      repoPath: app.repoPath,
+      refs: updates.map((update) => ({
+        ref: update.ref,
+        oldSha: update.expectedOldSha,
+        newSha: update.newSha,
+      })),
+      apply: () => this.deps.git.updateRefs(app.repoPath, updates),
+      movedNothing: (error: unknown) => error instanceof RefConflictError,
+    };
+    return this.deps.unitOfWork.moveRefs({ appId: app.id, actor }, plan, write);
+  }
+
   /** Moves branch and autosave together by CAS; 409 when either changed (another process). */
-  private async moveRefs(app: App, workspace: Workspace, from: RefState, to: RefState): Promise<void> {
+  private async moveRefs<T>(
+    app: App,
+    workspace: Workspace,
+    actor: AuditActor,
+    from: RefState,
+    to: RefState,
+    write: (tx: RefMoveTransaction) => Promise<T>,
+  ): Promise<T> {
     try {
-      await this.deps.git.updateRefs(app.repoPath, [
-        { ref: workspaceBranchRef(workspace.branch), newSha: to.head, expectedOldSha: from.head },
-        { ref: autosaveRef(workspace.id), newSha: to.autosave, expectedOldSha: from.autosave },
-      ]);
+      return await this.journaledMove(
+        app,
+        actor,
+        [
+          { ref: workspaceBranchRef(workspace.branch), newSha: to.head, expectedOldSha: from.head },
+          { ref: autosaveRef(workspace.id), newSha: to.autosave, expectedOldSha: from.autosave },
+        ],
+        write,
+      );
     } catch (error) {
       if (error instanceof RefConflictError)
         throw new ConflictError('The workspace changed concurrently; nothing was changed, retry', {
@@ -620,40 +628,47 @@ export class WorkspaceService {
     }
   }
 
+  /** A reset or sync: both refs move, and the record takes the new baseline. */
   private async persistMove(
     app: App,
     workspace: Workspace,
     actor: AuditActor,
-    action: string,
+    action: 'workspace.reset' | 'workspace.synced',
     before: RefState,
-    head: CommitSha,
-    autosave: CommitSha,
+    after: RefState,
     base: Pick<WorkspaceUpdate, 'baseRefType' | 'baseRefValue' | 'baseSha'>,
     extra: Record<string, unknown> = {},
   ): Promise<Workspace> {
-    const after: RefState = { head, autosave };
-    const updated = await inTransaction(this.deps.client, async (session) => {
+    const updated = await this.moveRefs(app, workspace, actor, before, after, async (tx) => {
       // A reset forgets who wrote to the workspace; a sync writes commits of its own.
       const editors = action === 'workspace.reset' ? { editorIds: [] } : {};
-      const result = await this.deps.workspaces.update(
-        workspace.id,
-        { ...base, ...editors, headSha: head, workingSha: workingOf(after) },
-        { session },
+      const result = await this.updateRecord(
+        workspace,
+        { ...base, ...editors, headSha: after.head, workingSha: workingOf(after) },
+        tx,
       );
-      if (action !== 'workspace.reset') await this.addEditor(workspace, actor, session);
-      if (!result) throw new NotFoundError('Workspace not found');
-      await this.deps.audit.record(
-        {
-          ...this.auditBase(app, actor, workspace.id, action),
-          before: { head_sha: before.head, working_sha: workingOf(before), base_sha: workspace.baseSha },
-          after: { head_sha: head, working_sha: workingOf(after), base_sha: result.baseSha, ...extra },
-          gitSha: head,
-        },
-        session,
-      );
+      if (action !== 'workspace.reset') await this.addEditor(workspace, actor, tx.session);
+      await tx.audit({
+        ...this.auditEntity(workspace.id, action),
+        before: { head_sha: before.head, working_sha: workingOf(before), base_sha: workspace.baseSha },
+        after: { head_sha: after.head, working_sha: workingOf(after), base_sha: result.baseSha, ...extra },
+        gitSha: after.head,
+      });
       return result;
     });
     return withRefs(updated, after);
+  }
+
+  /** Updates the record inside a ref move, to be put back if the move aborts. */
+  private async updateRecord(
+    workspace: Workspace,
+    changes: WorkspaceUpdate,
+    tx: RefMoveTransaction,
+  ): Promise<Workspace> {
+    const result = await this.deps.workspaces.updateUndoable(workspace.id, changes, tx.session);
+    if (!result) throw new NotFoundError('Workspace not found');
+    tx.undoOnAbort(result.undo);
+    return result.workspace;
   }
 
   // --- plumbing
@@ -704,16 +719,14 @@ export class WorkspaceService {
   /** Remembers who wrote to the workspace, for the four-eyes rule (once per person). */
   private async addEditor(workspace: Workspace, actor: AuditActor, session: ClientSession): Promise<void> {
     if (!workspace.editorIds.includes(actor.id))
-      await this.deps.workspaces.addEditor(workspace.id, actor.id, { session });
+      await this.deps.workspaces.addEditor(workspace.id, actor.id, session);
   }
 
-  private auditBase(
-    app: App,
-    actor: AuditActor,
+  private auditEntity(
     workspaceId: string,
     action: string,
-  ): Pick<AuditRecord, 'appId' | 'actor' | 'entityType' | 'entityId' | 'action'> {
-    return { appId: app.id, actor, entityType: 'workspace', entityId: workspaceId, action };
+  ): Pick<AuditRecord, 'entityType' | 'entityId' | 'action'> {
+    return { entityType: 'workspace', entityId: workspaceId, action };
   }
 }
 

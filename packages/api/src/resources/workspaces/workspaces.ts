@@ -3,10 +3,12 @@ import { COMMIT_MODES, ValidationError } from '@conman/core';
 import { paginationQuery, pageWindow } from '../../platform/pagination';
 import { created, ok, paginated } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type Route } from '../../platform/route';
+import { assertCheckpointsAllowed } from './commit-mode';
 import { editAccess, workspaceActor, type WorkspacesModuleDependencies } from './context';
 import { appParams, workspaceParams, workspaceSchema, workspaceView } from './schemas';
+import { multiLineText, singleLineText } from '../../platform/common-schemas';
 
-const title = z.string().trim().min(1).max(200);
+const title = singleLineText(200);
 const commitMode = z.enum(COMMIT_MODES);
 
 /** Workspace records: list (with the default created on first use), create, read, settings, reset, sync, checkpoints. */
@@ -127,7 +129,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       summary: 'Commit the working state as one commit on the workspace branch',
       request: {
         params: workspaceParams,
-        body: z.strictObject({ message: z.string().trim().min(1).max(5000) }),
+        body: z.strictObject({ message: multiLineText(5000) }),
       },
       responses: {
         200: dataResponse(
@@ -138,6 +140,7 @@ export function workspaceRoutes(deps: WorkspacesModuleDependencies): Route[] {
       errors: ['unauthorized', 'forbidden', 'not_found', 'conflict'],
       handler: async ({ body, app, item: workspace, ...grant }) => {
         const actor = workspaceActor(grant);
+        await assertCheckpointsAllowed(deps.preferences, app, workspace);
         const result = await service.checkpoint(app, workspace, actor, body.message);
         return ok({ workspace: workspaceView(result.workspace), committed: result.committed });
       },
