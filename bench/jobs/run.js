@@ -100,6 +100,7 @@ async function main() {
   console.log(
     `pickup latency (enqueue → running), ${LATENCY_JOBS} sequential jobs: p50 ${pickup.p50} ms, p99 ${pickup.p99} ms (target p50 ≤ 50 ms)`,
   );
+  if (pickup.p50 > 50) process.exitCode = 1;
   console.log(
     `throughput, ${THROUGHPUT_JOBS} no-op jobs, 2 worker processes × concurrency 8: ${(THROUGHPUT_JOBS / seconds).toFixed(0)} jobs/s (${seconds.toFixed(2)} s); pickup under that backlog p50 ${percentile(backlog, 50)} ms, p99 ${percentile(backlog, 99)} ms`,
   );

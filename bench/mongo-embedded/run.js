@@ -96,6 +96,7 @@ async function main() {
   console.log(`mongo-embedded, driver in-process, median of ${ROUNDS} rounds after one warm-up round`);
   for (const [name, { rate, cpuMicros }, target] of results) {
     const verdict = rate >= target ? 'ok' : 'BELOW TARGET';
+    if (rate < target) process.exitCode = 1;
     console.log(
       `${name.padEnd(40)} ${rate.toFixed(0).padStart(7)} ops/s  ${cpuMicros.toFixed(0).padStart(5)} µs CPU/op` +
         `  target >= ${String(target).padStart(5)}  ${verdict}`,

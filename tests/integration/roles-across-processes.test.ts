@@ -9,9 +9,9 @@ const ROOT = { email: 'root@example.com', password: 'violet harbor compass 42' }
 const MEMBER = { email: 'member@example.com', password: 'amber meadow signal 7' };
 
 /**
- * Two server processes on one database and one Redis: a role changed or a session revoked through one
- * is seen by the very next request through the other (Redis invalidation), not only after the
- * caches' TTL.
+ * Two server processes on one database and one Redis: a role changed, a session revoked or an app
+ * created or changed through one is seen by the very next request through the other (Redis
+ * invalidation), not only after the caches' TTL.
  */
 describe('role changes and revoked sessions across server processes', () => {
   let a: Stack;
@@ -129,5 +129,30 @@ describe('role changes and revoked sessions across server processes', () => {
     expect((await meThroughB(reset)).status).toBe(200);
     await bootstrapMember();
     expect((await meThroughB(reset)).status).toBe(401);
+  }, 60_000);
+
+  it('lists an app created, or settings changed, through A in the next listing through B', async () => {
+    const listThroughB = async () =>
+      (await b.request('GET', '/api/apps', { headers: bearer(rootToken) })).json.data as Array<{
+        id: string;
+        settings: { required_approvals: number };
+      }>;
+    const before = await listThroughB(); // B caches the list
+    const created = await a.request('POST', '/api/apps', {
+      body: { name: 'listed', repo_path: 'listed.git', seed: true },
+      headers: bearer(rootToken),
+    });
+    expect(created.status).toBe(201);
+    const listed = created.json.data.id as string;
+    expect((await listThroughB()).map((app) => app.id)).toEqual(
+      expect.arrayContaining([...before.map((app) => app.id), listed]),
+    );
+
+    const changed = await a.request('PATCH', `/api/apps/${listed}/settings`, {
+      body: { required_approvals: 3 },
+      headers: bearer(rootToken),
+    });
+    expect(changed.status).toBe(200);
+    expect((await listThroughB()).find((app) => app.id === listed)?.settings.required_approvals).toBe(3);
   }, 60_000);
 });

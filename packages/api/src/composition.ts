@@ -40,7 +40,7 @@ import { membersModule } from './resources/members';
 import { auditModule } from './resources/audit';
 import { apiKeysModule } from './resources/api-keys';
 import { auditedApiKeyLookup } from './resources/api-keys/usage';
-import { appsModule } from './resources/apps';
+import { AppListCache, appsModule } from './resources/apps';
 import { environmentsModule } from './resources/environments';
 import { invitesModule } from './resources/invites';
 import { jobsModule } from './resources/jobs';
@@ -104,6 +104,8 @@ export interface ConmanServices {
   memberships: MembershipsRepository;
   apiKeys: ApiKeysRepository;
   apps: AppsRepository;
+  /** The apps GET /apps lists, cached like roles (2 s, dropped across processes on every app change). */
+  appList: AppListCache;
   environments: EnvironmentsRepository;
   audit: AuditLog;
   /** Every change with its audit events in one transaction. */
@@ -165,6 +167,10 @@ export function createConmanServices(context: ConmanApiContext): ConmanServices 
     memberships,
     apiKeys,
     apps,
+    appList: new AppListCache({
+      apps,
+      ...(context.cacheInvalidation && { bus: context.cacheInvalidation }),
+    }),
     environments: new EnvironmentsRepository(db),
     audit,
     unitOfWork,
@@ -258,7 +264,7 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
     }),
     meModule({
       unitOfWork,
-      memberships,
+      roles,
       preferences,
       audit,
     }),
@@ -269,12 +275,20 @@ export function conmanModules(context: ConmanApiContext, services: ConmanService
       unitOfWork,
       apps,
       memberships,
+      roles,
+      appList: services.appList,
       environments: services.environments,
       audit,
       git: context.git,
       logger,
     }),
-    environmentsModule({ unitOfWork, apps, environments: services.environments, audit }),
+    environmentsModule({
+      unitOfWork,
+      apps,
+      appList: services.appList,
+      environments: services.environments,
+      audit,
+    }),
     invitesModule({
       unitOfWork,
       apps,

@@ -1,10 +1,11 @@
 import type { Logger } from '@conman/core';
 
 /**
- * What a per-process cache holds, named on the bus: `role` (key `<appId>:<userId>`), `session` (a
- * session id) and `user_sessions` (a user id: every session of that user).
+ * What a per-process cache holds, named on the bus: `role` (key `<appId>:<userId>`; also the user's
+ * membership list), `session` (a session id), `user_sessions` (a user id: every session of that user)
+ * and `apps` (an app id: the list of apps, which holds every app).
  */
-export const INVALIDATION_TOPICS = ['role', 'session', 'user_sessions'] as const;
+export const INVALIDATION_TOPICS = ['role', 'session', 'user_sessions', 'apps'] as const;
 export type InvalidationTopic = (typeof INVALIDATION_TOPICS)[number];
 
 /**

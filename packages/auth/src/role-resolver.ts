@@ -4,6 +4,13 @@ import { ShortLivedCache } from './short-lived-cache';
 
 export interface MembershipLookup {
   find(appId: string, userId: string): Promise<{ role: Role } | null>;
+  listForUser(userId: string): Promise<ReadonlyArray<{ appId: string; role: Role }>>;
+}
+
+/** A user's role in one app, as listed by `membershipsOf`. */
+export interface AppRole {
+  readonly appId: string;
+  readonly role: Role;
 }
 
 /** Whether an app exists (platform admins have a role in every app that does, and in no other). */
@@ -28,26 +35,38 @@ export interface RoleResolverOptions {
 }
 
 /**
- * The caller's role in an app, read per request (never frozen into the token) with a short cache.
- * The process that changes a role calls `invalidate` after its transaction commits: the entry is
- * dropped here and, through the bus, in every other process, so the next request anywhere reads the
- * new role. A lost bus message leaves another process stale for at most `ttlMs`. `null` means "not a
- * member": the caller gets 404 for the app.
+ * The caller's role in an app, and a user's roles in all apps (GET /me, GET /apps), read per request
+ * (never frozen into the token) with a short cache. The process that changes a membership (added,
+ * role changed, removed) calls `invalidate` after its transaction commits: the role and the user's
+ * membership list are dropped here and, through the bus, in every other process, so the next request
+ * anywhere reads them again. A lost bus message leaves another process stale for at most `ttlMs`.
+ * `null` means "not a member": the caller gets 404 for the app.
  */
 export class RoleResolver {
   private readonly cache: ShortLivedCache<Role | null>;
+  /** Per user id: their memberships, dropped with any of their roles. */
+  private readonly membershipLists: ShortLivedCache<readonly AppRole[]>;
   /** Apps are never deleted (docs/identity.md "Apps and settings"): one seen once keeps existing. */
   private readonly knownApps = new Set<string>();
   private readonly maxEntries: number;
 
   constructor(private readonly options: RoleResolverOptions) {
     this.maxEntries = options.maxEntries ?? 10_000;
-    this.cache = new ShortLivedCache({
+    const cacheOptions = {
       ttlMs: options.ttlMs ?? 2_000,
       maxEntries: this.maxEntries,
       ...(options.now && { now: options.now }),
-    });
-    options.bus?.onInvalidate('role', (key) => this.cache.drop(key));
+    };
+    this.cache = new ShortLivedCache(cacheOptions);
+    this.membershipLists = new ShortLivedCache(cacheOptions);
+    options.bus?.onInvalidate('role', (key) => this.drop(key));
+  }
+
+  /** The apps the user is a member of, with their role in each. */
+  membershipsOf(userId: string): Promise<readonly AppRole[]> {
+    return this.membershipLists.read(userId, async () =>
+      (await this.options.memberships.listForUser(userId)).map(({ appId, role }) => ({ appId, role })),
+    );
   }
 
   async roleIn(appId: string, principal: Principal): Promise<Role | null> {
@@ -68,12 +87,21 @@ export class RoleResolver {
     return true;
   }
 
-  /** After a membership change has committed: drops the cached role here and in every other process. */
+  /**
+   * After a membership was added, changed or removed and that has committed: drops the cached role
+   * and the user's membership list here and in every other process.
+   */
   async invalidate(appId: string, userId: string): Promise<void> {
     const key = roleKey(appId, userId);
-    this.cache.drop(key);
+    this.drop(key);
     await this.options.bus?.publish('role', key);
+  }
+
+  private drop(key: string): void {
+    this.cache.drop(key);
+    this.membershipLists.drop(userOfRoleKey(key));
   }
 }
 
 const roleKey = (appId: string, userId: string): string => `${appId}:${userId}`;
+const userOfRoleKey = (key: string): string => key.slice(key.indexOf(':') + 1);

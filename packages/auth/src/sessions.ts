@@ -1,5 +1,5 @@
 import { UnauthorizedError, type Session, type User } from '@conman/core';
-import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken } from './jwt';
+import { DEFAULT_SESSION_TTL_SECONDS, signSessionToken, verifySessionToken, type SessionClaims } from './jwt';
 import { verifyPasswordOrDummy } from './passwords';
 import type { CacheInvalidationBus } from './cache-invalidation';
 import { ShortLivedCache } from './short-lived-cache';
@@ -57,13 +57,21 @@ const BAD_CREDENTIALS = 'Invalid email or password';
 export class SessionService {
   private readonly ttlSeconds: number;
   private readonly cache: ShortLivedCache<AuthenticatedSession>;
+  /**
+   * Verified claims per token: a signature check depends only on the token and the secret, so a token
+   * verified once stays valid until its `exp` (the entry never outlives it); revocation is the
+   * session's business, checked through `cache` on every request.
+   */
+  private readonly verifiedTokens: ShortLivedCache<SessionClaims>;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
-    this.cache = new ShortLivedCache({
+    const cacheOptions = {
       ttlMs: options.cacheTtlMs ?? 2_000,
       ...(options.now && { now: options.now }),
-    });
+    };
+    this.cache = new ShortLivedCache(cacheOptions);
+    this.verifiedTokens = new ShortLivedCache(cacheOptions);
     options.bus?.onInvalidate('session', (sessionId) => this.cache.drop(sessionId));
     options.bus?.onInvalidate('user_sessions', (userId) =>
       this.cache.dropWhere((cached) => cached.user.id === userId),
@@ -92,7 +100,11 @@ export class SessionService {
   }
 
   async authenticate(token: string): Promise<AuthenticatedSession> {
-    const claims = verifySessionToken(token, this.options.jwtSecret);
+    const claims = await this.verifiedTokens.read(
+      token,
+      async () => verifySessionToken(token, this.options.jwtSecret),
+      ({ exp }) => exp * 1000,
+    );
     const found = await this.cache.read(
       claims.sid,
       async () => {

@@ -48,6 +48,24 @@ describe('role resolver', () => {
     expect(await resolver.roleIn(appId, user)).toBe('reviewer');
   });
 
+  it("lists a user's memberships, kept until the TTL or an invalidation of any of their roles", async () => {
+    let clock = 0;
+    const resolver = new RoleResolver({ memberships, apps, ttlMs: 1000, now: () => clock });
+    expect(await resolver.membershipsOf(user.userId)).toEqual([{ appId, role: 'reviewer' }]);
+    await memberships.add(otherAppId, user.userId, 'user');
+    expect(await resolver.membershipsOf(user.userId)).toEqual([{ appId, role: 'reviewer' }]);
+    await resolver.invalidate(otherAppId, user.userId);
+    expect(await resolver.membershipsOf(user.userId)).toEqual(
+      expect.arrayContaining([
+        { appId, role: 'reviewer' },
+        { appId: otherAppId, role: 'user' },
+      ]),
+    );
+    await memberships.remove(otherAppId, user.userId);
+    clock += 1000;
+    expect(await resolver.membershipsOf(user.userId)).toEqual([{ appId, role: 'reviewer' }]);
+  });
+
   it('gives API keys their role in their own app only', async () => {
     const resolver = new RoleResolver({ memberships, apps });
     const key: Principal = { kind: 'api_key', keyId: 'k', appId, role: 'config_manager' };
@@ -90,6 +108,19 @@ describe('role invalidation between processes', () => {
     await waitFor(async () => (await b.resolver.roleIn(appId, user)) === 'reviewer', 5_000);
   });
 
+  it('drops the cached membership list in the other process with the role', async () => {
+    const channel = buses.newChannel();
+    const a = await serverProcess(channel);
+    const b = await serverProcess(channel);
+    expect(await b.resolver.membershipsOf(user.userId)).toEqual([{ appId, role: 'reviewer' }]);
+    await memberships.add(otherAppId, user.userId, 'reviewer');
+    await a.resolver.invalidate(otherAppId, user.userId);
+    await waitFor(async () => (await b.resolver.membershipsOf(user.userId)).length === 2, 5_000);
+    await memberships.remove(otherAppId, user.userId);
+    await a.resolver.invalidate(otherAppId, user.userId);
+    await waitFor(async () => (await b.resolver.membershipsOf(user.userId)).length === 1, 5_000);
+  });
+
   it('ignores malformed messages, unknown topics and messages of other channels', async () => {
     const channel = buses.newChannel();
     const warnings: string[] = [];
@@ -120,6 +151,7 @@ describe('role invalidation between processes', () => {
         reads += 1;
         return new Promise<{ role: Role }>((resolve) => (release = (role) => resolve({ role })));
       },
+      listForUser: () => Promise.resolve([]),
     };
     const resolver = new RoleResolver({ memberships: slow, apps, ttlMs: 60_000 });
     const pending = resolver.roleIn(appId, user);

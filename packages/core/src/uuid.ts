@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
 
 /** RFC 9562 UUIDv7: 48-bit Unix milliseconds, version 7, variant 10, 74 random bits. */
+/** Random bytes are drawn in blocks (as `crypto.randomUUID` does): an id is made per request. */
+const RANDOM_POOL_BYTES = 16 * 256;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function sixteenRandomBytes(): Buffer {
+  if (randomOffset + 16 > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomOffset = 0;
+  }
+  randomOffset += 16;
+  return Buffer.from(randomPool.subarray(randomOffset - 16, randomOffset));
+}
+
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = sixteenRandomBytes();
   let timestamp = now;
   for (let i = 5; i >= 0; i -= 1) {
     bytes[i] = timestamp % 256;

@@ -1,5 +1,6 @@
 import winston from 'winston';
 import { currentRequestContext, redact, type LogFields, type Logger } from '@conman/core';
+import { BatchedLineStream } from './batched-stdout';
 
 export interface LoggerOptions {
   level: string;
@@ -27,10 +28,10 @@ const contextAndRedaction = winston.format((info) => {
 });
 
 export function createLogger(options: LoggerOptions): Logger {
+  // stdout lines are written once per event-loop turn (an access log line per request otherwise
+  // costs a write system call per request).
   const transports: winston.transport[] = [
-    options.stream
-      ? new winston.transports.Stream({ stream: options.stream })
-      : new winston.transports.Console(),
+    new winston.transports.Stream({ stream: options.stream ?? new BatchedLineStream() }),
   ];
   if (options.filename) transports.push(new winston.transports.File({ filename: options.filename }));
   const base = winston.createLogger({

@@ -1,6 +1,8 @@
 import { ValidationError, type App, type AuditActor, type GitSignature, type Logger } from '@conman/core';
 import type { GitAdapter } from '@conman/git';
 import { type AppsRepository, type AuditLog, type MembershipsRepository, type UnitOfWork } from '@conman/db';
+import type { RoleResolver } from '@conman/auth';
+import type { AppListCache } from './app-list';
 import type { CreateAppBody } from './schemas';
 
 export interface CreateAppDependencies {
@@ -8,6 +10,8 @@ export interface CreateAppDependencies {
   git: GitAdapter;
   apps: AppsRepository;
   memberships: MembershipsRepository;
+  roles: Pick<RoleResolver, 'invalidate'>;
+  appList: Pick<AppListCache, 'forget'>;
   audit: AuditLog;
   logger: Logger;
 }
@@ -67,8 +71,9 @@ export async function createApp(
     git.done = true;
   };
 
+  let app: App;
   try {
-    return await deps.unitOfWork.run({ actor: creator.actor }, async ({ session, audit }) => {
+    app = await deps.unitOfWork.run({ actor: creator.actor }, async ({ session, audit }) => {
       const app = await deps.apps.create(
         { name: input.name, repoPath: input.repo_path, integrationBranch: input.integration_branch },
         session,
@@ -95,6 +100,9 @@ export async function createApp(
     if (git.createdRepository) await removeCreatedRepository(deps, input.repo_path);
     throw error;
   }
+  // Cached lists (GET /me, GET /apps) must now include the app, in every process.
+  await Promise.all([deps.roles.invalidate(app.id, creator.userId), deps.appList.forget(app.id)]);
+  return app;
 }
 
 async function removeCreatedRepository(deps: CreateAppDependencies, repoPath: string): Promise<void> {

@@ -8,20 +8,27 @@ import type {
   UnitOfWork,
 } from '@conman/db';
 import type { GitAdapter } from '@conman/git';
+import type { RoleResolver } from '@conman/auth';
 import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
 import { created, ok, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
+import type { AppListCache } from './app-list';
 import { createApp } from './create-app';
 import { appSchema, appView, createAppBody } from './schemas';
 import { updateAppSettings } from './update-settings';
 
 export { appSchema } from './schemas';
+export { AppListCache } from './app-list';
 
 export interface AppsModuleDependencies {
   unitOfWork: UnitOfWork;
   apps: AppsRepository;
   memberships: MembershipsRepository;
+  /** The caller's memberships (cached), and their invalidation once a creator's membership commits. */
+  roles: Pick<RoleResolver, 'membershipsOf' | 'invalidate'>;
+  /** The apps GET /apps lists (cached), dropped when an app is created or its settings change. */
+  appList: AppListCache;
   environments: EnvironmentsRepository;
   audit: AuditLog;
   git: GitAdapter;
@@ -45,10 +52,10 @@ export function appsModule(deps: AppsModuleDependencies): ApiModule {
         errors: ['unauthorized'],
         handler: async ({ query, caller: { principal } }) => {
           const visible = async () => {
-            if (principal.kind === 'api_key') return deps.apps.list([principal.appId]);
-            if (principal.isPlatformAdmin) return deps.apps.list();
-            const memberships = await deps.memberships.listForUser(principal.userId);
-            return deps.apps.list(memberships.map((m) => m.appId));
+            if (principal.kind === 'api_key') return deps.appList.list([principal.appId]);
+            if (principal.isPlatformAdmin) return deps.appList.list();
+            const memberships = await deps.roles.membershipsOf(principal.userId);
+            return deps.appList.list(memberships.map((m) => m.appId));
           };
           return paginatedSlice(await visible(), query, appView);
         },

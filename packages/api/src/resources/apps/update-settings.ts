@@ -6,12 +6,14 @@ import {
   type AuditActor,
 } from '@conman/core';
 import { type AppsRepository, type AuditLog, type EnvironmentsRepository, type UnitOfWork } from '@conman/db';
+import type { AppListCache } from './app-list';
 
 export interface UpdateSettingsDependencies {
   unitOfWork: UnitOfWork;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  appList: Pick<AppListCache, 'forget'>;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function updateAppSettings(
   patch: AppSettingsPatch,
   actor: AuditActor,
 ): Promise<App> {
-  return deps.unitOfWork.run({ appId, actor }, async ({ session, audit }) => {
+  const changed = await deps.unitOfWork.run({ appId, actor }, async ({ session, audit }) => {
     const app = await deps.apps.findById(appId, session);
     if (!app) throw new NotFoundError('App not found');
     const settings = applySettingsPatch(app.settings, patch);
@@ -45,4 +47,6 @@ export async function updateAppSettings(
     });
     return updated;
   });
+  await deps.appList.forget(appId);
+  return changed;
 }

@@ -5,12 +5,15 @@ import { objectId } from '../../platform/common-schemas';
 import { paginationQuery } from '../../platform/pagination';
 import { ok, paginatedSlice } from '../../platform/replies';
 import { dataResponse, defineRoute, pageResponse, type ApiModule } from '../../platform/route';
+import type { AppListCache } from '../apps/app-list';
 
 export interface EnvironmentsModuleDependencies {
   unitOfWork: UnitOfWork;
   apps: AppsRepository;
   environments: EnvironmentsRepository;
   audit: AuditLog;
+  /** Dropped when the first canonical environment sets the app's canonical_env_id. */
+  appList: Pick<AppListCache, 'forget'>;
 }
 
 export const environmentSchema = z
@@ -137,6 +140,7 @@ export function environmentsModule(deps: EnvironmentsModuleDependencies): ApiMod
               return after;
             },
           );
+          await deps.appList.forget(params.appId);
           return ok(result.map(environmentView));
         },
       }),

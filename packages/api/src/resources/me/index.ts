@@ -1,10 +1,6 @@
 import { ValidationError } from '@conman/core';
-import {
-  type AuditLog,
-  type MembershipsRepository,
-  type NotificationPreferencesRepository,
-  type UnitOfWork,
-} from '@conman/db';
+import { type AuditLog, type NotificationPreferencesRepository, type UnitOfWork } from '@conman/db';
+import type { RoleResolver } from '@conman/auth';
 import { dataResponse, defineRoute, type ApiModule } from '../../platform/route';
 import { ok } from '../../platform/replies';
 import {
@@ -18,7 +14,8 @@ import {
 export interface MeModuleDependencies {
   /** Writes each change with its audit events in one transaction. */
   unitOfWork: UnitOfWork;
-  memberships: MembershipsRepository;
+  /** The user's memberships, from the short-lived cache every membership change invalidates. */
+  roles: Pick<RoleResolver, 'membershipsOf'>;
   preferences: NotificationPreferencesRepository;
   audit: AuditLog;
 }
@@ -38,7 +35,7 @@ export function meModule(deps: MeModuleDependencies): ApiModule {
         responses: { 200: dataResponse(profileSchema, 'The profile') },
         errors: ['unauthorized', 'forbidden'],
         handler: async ({ caller: { user } }) => {
-          const memberships = await deps.memberships.listForUser(user.id);
+          const memberships = await deps.roles.membershipsOf(user.id);
           return ok({
             ...userView(user),
             memberships: memberships.map((membership) => ({
