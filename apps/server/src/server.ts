@@ -15,7 +15,7 @@ import {
 } from '@conman/api';
 import { JobProducer, JobQueues, createProducerConnection } from '@conman/jobs';
 import { RedisCacheInvalidationBus, cacheInvalidationChannelOf } from '@conman/auth';
-import { connectRedis } from '@conman/runtime';
+import { connectRedis, redisReady } from '@conman/runtime';
 import { dependencyProbes } from './probes';
 import { ensureBootstrapAdmin } from './bootstrap-admin';
 import { version } from './version';
@@ -49,6 +49,8 @@ export async function startServer(config: ConmanConfig, logger: Logger): Promise
   bullConnection.on('error', (error: Error) =>
     logger.warn('bullmq connection error', { error: error.message }),
   );
+  // Without an offline queue its first enqueues would fail while it connects: serve once it is up.
+  await redisReady(bullConnection, config.redis.url);
   const jobQueues = new JobQueues(bullConnection, config.redis.prefix);
   const jobProducer = new JobProducer(new JobStore(mongo.db), jobQueues, redis);
   // Role changes and revoked sessions reach every server process at once: a subscribed connection of

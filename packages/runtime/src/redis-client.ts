@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { redactString } from '@conman/core';
 
+const STARTUP_TIMEOUT_MS = 10_000;
+
 export interface ConnectRedisOptions {
   /** How long to wait for the first connection (default 10 s). */
   startupTimeoutMs?: number;
@@ -19,7 +21,7 @@ export interface ConnectRedisOptions {
  * is ready.
  */
 export async function connectRedis(url: string, options: ConnectRedisOptions = {}): Promise<Redis> {
-  const timeoutMs = options.startupTimeoutMs ?? 10_000;
+  const timeoutMs = options.startupTimeoutMs ?? STARTUP_TIMEOUT_MS;
   const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
   const client = new Redis(url, {
     enableOfflineQueue: false,
@@ -28,6 +30,16 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     commandTimeout: commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  await redisReady(client, url, timeoutMs);
+  return client;
+}
+
+/**
+ * Resolves once `client` is connected (rejects, disconnecting it, after `timeoutMs`). A client without an offline queue refuses every command until
+ * then, so a process waits for this before it serves (else its first requests would fail).
+ */
+export async function redisReady(client: Redis, url: string, timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
+  if (client.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
@@ -44,5 +56,4 @@ export async function connectRedis(url: string, options: ConnectRedisOptions = {
     };
     client.on('ready', onReady);
   });
-  return client;
 }
