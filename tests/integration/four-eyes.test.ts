@@ -39,7 +39,7 @@ it('keys never approve, a person counts once, authors and editors cannot approve
   const reviewer = await joinByInvite(stack, appId, admin, 'reviewer@example.com', 'reviewer');
   const adminKey = await call(stack, 'POST', `${A}/api-keys`, admin, { name: 'ci', role: 'app_admin' });
   expect(adminKey.status).toBe(201);
-  const key = adminKey.json.data.token as string;
+  const key = adminKey.json.data.key as string;
 
   const workspaceId = (await call(stack, 'GET', `${A}/workspaces`, author)).json.data[0].id as string;
   const W = `${A}/workspaces/${workspaceId}`;

@@ -23,7 +23,9 @@ let scratch: string;
 const extraWorkers: ServiceProcess[] = [];
 
 beforeAll(async () => {
-  jobs = await startJobsStack({ worker: true });
+  // These tests watch gate commands through marker files on the host, which the command sandbox hides
+  // from them by design (tests/integration/command-sandbox.test.ts): here commands run unsandboxed.
+  jobs = await startJobsStack({ worker: true, env: { CONMAN_COMMAND_SANDBOX: 'none' } });
   scratch = mkdtempSync(path.join(jobs.stack.dataDir, 'scratch-'));
 });
 
