@@ -20,6 +20,7 @@ const {
   createApiApp,
   createMetrics,
   conmanModules,
+  createAccessGuard,
   createConmanServices,
 } = require('../../packages/api/dist');
 const { startEmbeddedRedis, connectRedis } = require('../../packages/runtime/dist');
@@ -89,6 +90,7 @@ async function startServer(dir, storageRoot) {
     metrics: createMetrics({ defaultMetrics: false }),
     version: 'bench',
     modules: conmanModules(context, services),
+    guard: createAccessGuard(services),
   });
   const server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
