@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { LocalGitAdapter } from '@conman/git';
-import { startStack, waitFor, type Stack, type TestResponse } from '../support/stack';
-import { call as callApi, joinByInvite as join, login as signIn } from '../support/members';
+import { waitFor, type Stack, type TestResponse } from '../support/stack';
+import {
+  ADMIN,
+  call as callApi,
+  joinByInvite as join,
+  login as signIn,
+  startStackWithAdmin,
+} from '../support/members';
 
 /**
  * The authoring path end to end on real server and worker processes (docs/workspaces.md, docs/changesets.md):
@@ -9,7 +15,6 @@ import { call as callApi, joinByInvite as join, login as signIn } from '../suppo
  * changeset, the submit gate runs in the worker, review goes one round of changes, and a config manager
  * queues the approved result.
  */
-const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -28,10 +33,7 @@ jest.setTimeout(180_000);
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({
-    worker: true,
-    env: { CONMAN_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
-  });
+  stack = await startStackWithAdmin();
 });
 
 afterAll(async () => {

@@ -1,21 +1,17 @@
-import { startStack, type Stack } from '../support/stack';
-import { call, joinByInvite, login } from '../support/members';
+import type { Stack } from '../support/stack';
+import { ADMIN, call, joinByInvite, login, startStackWithAdmin } from '../support/members';
 
 /**
  * Four-eyes through the real server (docs/changesets.md "Review"): approving is a human act counted
  * per person, and nobody who wrote the change approves it.
  */
-const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
 
 jest.setTimeout(180_000);
 
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({
-    worker: true,
-    env: { CONMAN_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
-  });
+  stack = await startStackWithAdmin();
 });
 
 afterAll(async () => {

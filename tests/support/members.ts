@@ -1,6 +1,17 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { waitFor, type Stack, type TestResponse } from './stack';
+import { startStack, waitFor, type Stack, type TestResponse } from './stack';
+
+/** The platform admin `startStackWithAdmin` bootstraps. */
+export const ADMIN = { email: 'root@example.com', password: 'violet harbor compass 42' };
+
+/** Server and worker processes whose platform admin (ADMIN) exists from the start. */
+export function startStackWithAdmin(): Promise<Stack> {
+  return startStack({
+    worker: true,
+    env: { CONMAN_BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, CONMAN_BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+  });
+}
 
 /** Password of every member that joins through an invite in these tests. */
 export const MEMBER_PASSWORD = 'tangerine orbit lantern 7';
